@@ -1,0 +1,196 @@
+#include "actors/stream_pipeline.hpp"
+
+#include <gst/app/gstappsink.h>
+
+#include <atomic>
+
+#include "actors/track_hub.hpp"
+#include "pipelines/parse.hpp"
+#include "pipelines/source_launch.hpp"
+
+namespace sy {
+
+struct stream_pipeline::glue {
+  hub_ptr hub;
+  caf::actor_addr owner;
+  uint64_t generation = 0;
+  GstElement* pipeline = nullptr;  // not owned
+  std::atomic<int> outputs_open{0};   // outputs that may still add pads
+  std::atomic<int> parsers_open{0};   // parsebins that have not exposed a pad yet
+  std::atomic<bool> announced{false};
+
+  void send(gst_event::kind_t kind, std::string text = {}) {
+    if (auto a = caf::actor_cast<caf::actor>(owner))
+      caf::anon_send(a, gst_atom::value, gst_event{kind, generation, std::move(text)});
+  }
+  void maybe_ready() {
+    if (outputs_open.load() == 0 && parsers_open.load() == 0 && !announced.exchange(true))
+      send(gst_event::tracks_ready);
+  }
+};
+
+namespace {
+
+using glue = stream_pipeline::glue;
+
+GstFlowReturn on_sample(GstAppSink* sink, gpointer data) {
+  auto* g = static_cast<glue*>(data);
+  auto* sample = gst_app_sink_pull_sample(sink);
+  if (!sample) return GST_FLOW_EOS;
+  auto index = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(sink), "sy-track"));
+  if (auto* buf = gst_sample_get_buffer(sample)) g->hub->push(index, gst_buffer_ref(buf));
+  gst_sample_unref(sample);
+  return GST_FLOW_OK;
+}
+
+// A parsebin exposed an elementary stream: give it a track and an appsink.
+// Its first pad closes it for readiness: a camera's RTP pad carries one stream.
+void on_parsed_pad(GstElement* parser, GstPad* pad, gpointer data) {
+  auto* g = static_cast<glue*>(data);
+  auto* caps = gst_pad_get_current_caps(pad);
+  if (!caps) caps = gst_pad_query_caps(pad, nullptr);
+  auto index = g->hub->add_track(caps);
+  gst_caps_unref(caps);
+  auto* sink = gst_element_factory_make("appsink", nullptr);
+  // sync=false: a relay forwards as soon as data arrives; async=false: a live
+  // pipeline must not wait for preroll on a branch added late.
+  g_object_set(sink, "sync", FALSE, "async", FALSE, "max-buffers", 200, "drop", TRUE, nullptr);
+  g_object_set_data(G_OBJECT(sink), "sy-track", GINT_TO_POINTER(index));
+  GstAppSinkCallbacks cbs{};
+  cbs.new_sample = on_sample;
+  gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, g, nullptr);
+  gst_bin_add(GST_BIN(g->pipeline), sink);
+  gst_element_sync_state_with_parent(sink);
+  auto* sinkpad = gst_element_get_static_pad(sink, "sink");
+  gst_pad_link(pad, sinkpad);
+  gst_object_unref(sinkpad);
+  g->send(gst_event::track_added, std::to_string(index));
+  if (!g_object_get_data(G_OBJECT(parser), "sy-exposed")) {
+    g_object_set_data(G_OBJECT(parser), "sy-exposed", GINT_TO_POINTER(1));
+    g->parsers_open.fetch_sub(1);
+    g->maybe_ready();
+  }
+}
+
+// An output of the source produced a pad: parse whatever it carries.
+void on_output_pad(GstElement*, GstPad* pad, gpointer data) {
+  auto* g = static_cast<glue*>(data);
+  if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
+  auto* parser = gst_element_factory_make("parsebin", nullptr);
+  g->parsers_open.fetch_add(1);
+  g_signal_connect(parser, "pad-added", G_CALLBACK(on_parsed_pad), g);
+  gst_bin_add(GST_BIN(g->pipeline), parser);
+  gst_element_sync_state_with_parent(parser);
+  auto* sinkpad = gst_element_get_static_pad(parser, "sink");
+  if (gst_pad_link(pad, sinkpad) != GST_PAD_LINK_OK) g->send(gst_event::error, "cannot link source output");
+  gst_object_unref(sinkpad);
+}
+
+void on_output_done(GstElement*, gpointer data) {
+  auto* g = static_cast<glue*>(data);
+  g->outputs_open.fetch_sub(1);
+  g->maybe_ready();
+}
+
+GstBusSyncReply on_bus(GstBus*, GstMessage* msg, gpointer data) {
+  auto* g = static_cast<glue*>(data);
+  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+    GError* err = nullptr;
+    gchar* debug = nullptr;
+    gst_message_parse_error(msg, &err, &debug);
+    std::string text = std::string{GST_OBJECT_NAME(GST_MESSAGE_SRC(msg))} + ": " + err->message;
+    g_error_free(err);
+    g_free(debug);
+    g->send(gst_event::error, std::move(text));
+  } else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
+    g->send(gst_event::eos, "source ended");
+  }
+  return GST_BUS_DROP;
+}
+
+// Wires every element named out<N>: existing src pads now, later ones on pad-added.
+bool wire_outputs(glue& g) {
+  int found = 0;
+  for (int i = 0;; ++i) {
+    auto* out = gst_bin_get_by_name(GST_BIN(g.pipeline), ("out" + std::to_string(i)).c_str());
+    if (!out) break;
+    ++found;
+    bool dynamic = false;
+    for (auto* l = GST_ELEMENT_GET_CLASS(out)->padtemplates; l; l = l->next) {
+      auto* tmpl = static_cast<GstPadTemplate*>(l->data);
+      if (GST_PAD_TEMPLATE_DIRECTION(tmpl) == GST_PAD_SRC && GST_PAD_TEMPLATE_PRESENCE(tmpl) != GST_PAD_ALWAYS)
+        dynamic = true;
+    }
+    if (dynamic) {
+      g.outputs_open.fetch_add(1);
+      g_signal_connect(out, "pad-added", G_CALLBACK(on_output_pad), &g);
+      g_signal_connect(out, "no-more-pads", G_CALLBACK(on_output_done), &g);
+    }
+    for (auto* l = out->srcpads; l; l = l->next) on_output_pad(out, GST_PAD(l->data), &g);
+    gst_object_unref(out);
+  }
+  return found > 0;
+}
+
+// Runs as a detached one-shot actor: NULL can block for seconds (rtspsrc TEARDOWN).
+void teardown(caf::blocking_actor*, GstElement* pipeline, std::shared_ptr<glue> g) {
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  auto* bus = gst_element_get_bus(pipeline);
+  gst_bus_set_sync_handler(bus, nullptr, nullptr, nullptr);
+  gst_object_unref(bus);
+  gst_object_unref(pipeline);
+  g.reset();  // after NULL: no callback can still run
+}
+
+}  // namespace
+
+std::unique_ptr<stream_pipeline> stream_pipeline::start(caf::actor_system& sys, const std::string& url,
+                                                        hub_ptr hub, caf::actor_addr owner,
+                                                        uint64_t generation, std::string& error) {
+  auto launch = source_launch(url);
+  if (launch.text.empty()) {
+    error = launch.error;
+    return nullptr;
+  }
+  auto parsed = parse_launch(launch.text);
+  if (!parsed.element) {
+    error = parsed.error;
+    return nullptr;
+  }
+  GstElement* pipeline = parsed.element;
+  if (!GST_IS_PIPELINE(pipeline)) {  // a single element, e.g. rtspsrc
+    pipeline = gst_pipeline_new(nullptr);
+    gst_object_ref_sink(pipeline);
+    gst_bin_add(GST_BIN(pipeline), parsed.element);  // takes the floating... sunk ref: keep ours
+    gst_object_unref(parsed.element);
+  }
+  auto g = std::make_shared<glue>();
+  g->hub = std::move(hub);
+  g->owner = std::move(owner);
+  g->generation = generation;
+  g->pipeline = pipeline;
+  g->hub->begin_epoch();
+  auto* bus = gst_element_get_bus(pipeline);
+  gst_bus_set_sync_handler(bus, on_bus, g.get(), nullptr);
+  gst_object_unref(bus);
+  std::unique_ptr<stream_pipeline> self{new stream_pipeline(sys, pipeline, g)};
+  if (!wire_outputs(*g)) {
+    error = "source pipeline has no output";
+    return nullptr;
+  }
+  if (gst_element_set_state(pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    error = "source pipeline refused to start";
+    return nullptr;
+  }
+  g->maybe_ready();
+  return self;
+}
+
+stream_pipeline::stream_pipeline(caf::actor_system& sys, GstElement* pipeline, std::shared_ptr<glue> g)
+    : sys_(sys), pipeline_(pipeline), glue_(std::move(g)) {}
+
+stream_pipeline::~stream_pipeline() {
+  sys_.spawn<caf::detached>(teardown, pipeline_, glue_);
+}
+
+}  // namespace sy

@@ -1,0 +1,191 @@
+#include "actors/track_hub.hpp"
+
+#include <algorithm>
+
+#include "pipelines/codec_table.hpp"
+
+namespace sy {
+namespace {
+
+// A GOP longer than this is not cached whole (a camera with a 10 s GOP at 60 fps).
+constexpr size_t max_cached_buffers = 900;
+// Gap left between the last timestamp before a source restart and the first after.
+constexpr GstClockTime restart_gap = 40 * GST_MSECOND;
+
+GstClockTime earliest(GstBuffer* b) {
+  auto pts = GST_BUFFER_PTS(b), dts = GST_BUFFER_DTS(b);
+  if (!GST_CLOCK_TIME_IS_VALID(dts)) return pts;
+  if (!GST_CLOCK_TIME_IS_VALID(pts)) return dts;
+  return std::min(pts, dts);
+}
+
+GstClockTime shifted(GstClockTime t, GstClockTimeDiff shift) {
+  if (!GST_CLOCK_TIME_IS_VALID(t)) return t;
+  auto v = GstClockTimeDiff(t) + shift;
+  return v < 0 ? 0 : GstClockTime(v);
+}
+
+}  // namespace
+
+track_hub::~track_hub() {
+  close();
+  clear_cache();
+  for (auto& t : tracks_)
+    if (t.caps) gst_caps_unref(t.caps);
+}
+
+void track_hub::begin_epoch() {
+  std::lock_guard<std::mutex> lock{mutex_};
+  clear_cache();
+  for (auto& t : tracks_) t.seen_in_epoch = false;
+  for (auto& s : subscribers_) s.based = false;
+}
+
+int track_hub::add_track(GstCaps* caps) {
+  auto* st = gst_caps_get_structure(caps, 0);
+  std::string name = gst_structure_get_name(st);
+  std::lock_guard<std::mutex> lock{mutex_};
+  for (size_t i = 0; i < tracks_.size(); ++i) {
+    auto& t = tracks_[i];
+    if (t.seen_in_epoch || t.caps_name != name) continue;
+    t.seen_in_epoch = true;
+    gst_caps_replace(&t.caps, caps);
+    for (auto& s : subscribers_)
+      if (i < s.inputs.size() && s.inputs[i]) gst_app_src_set_caps(GST_APP_SRC(s.inputs[i]), caps);
+    return int(i);
+  }
+  track t;
+  t.caps = gst_caps_ref(caps);
+  t.caps_name = name;
+  t.video = name.rfind("video/", 0) == 0 || name == "image/jpeg";
+  t.seen_in_epoch = true;
+  tracks_.push_back(t);
+  return int(tracks_.size() - 1);
+}
+
+void track_hub::push(int index, GstBuffer* buffer) {
+  last_buffer_us_.store(g_get_monotonic_time());
+  std::lock_guard<std::mutex> lock{mutex_};
+  if (index < 0 || size_t(index) >= tracks_.size()) {
+    gst_buffer_unref(buffer);
+    return;
+  }
+  auto& t = tracks_[index];
+  t.bytes += gst_buffer_get_size(buffer);
+  t.packets += 1;
+  bool keyframe = t.video && !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (keyframe) clear_cache();
+  bool have_video = std::any_of(tracks_.begin(), tracks_.end(), [](const track& x) { return x.video; });
+  if (have_video && (keyframe || !gop_.empty()) && gop_.size() < max_cached_buffers)
+    gop_.push_back({index, gst_buffer_ref(buffer)});
+  for (auto& s : subscribers_) deliver(s, index, buffer);
+  gst_buffer_unref(buffer);
+}
+
+void track_hub::deliver(subscriber& s, int index, GstBuffer* buffer) {
+  if (size_t(index) >= s.inputs.size() || !s.inputs[index]) return;
+  if (!s.based) {
+    // First buffer for this subscriber in this epoch: continue after what it has.
+    auto start = s.packets == 0 ? 0 : s.last_out + restart_gap;
+    s.shift = GstClockTimeDiff(start) - GstClockTimeDiff(earliest(buffer));
+    s.based = true;
+  }
+  // A shallow copy: new timestamps, same memory (no payload copy).
+  auto* out = gst_buffer_copy(buffer);
+  GST_BUFFER_PTS(out) = shifted(GST_BUFFER_PTS(buffer), s.shift);
+  GST_BUFFER_DTS(out) = shifted(GST_BUFFER_DTS(buffer), s.shift);
+  if (GST_BUFFER_PTS_IS_VALID(out)) s.last_out = std::max(s.last_out, GST_BUFFER_PTS(out));
+  s.bytes += gst_buffer_get_size(out);
+  s.packets += 1;
+  gst_app_src_push_buffer(GST_APP_SRC(s.inputs[index]), out);
+}
+
+void track_hub::clear_cache() {
+  for (auto& c : gop_) gst_buffer_unref(c.buffer);
+  gop_.clear();
+}
+
+std::vector<std::string> track_hub::caps_names() const {
+  std::lock_guard<std::mutex> lock{mutex_};
+  std::vector<std::string> names;
+  for (auto& t : tracks_) names.push_back(t.caps_name);
+  return names;
+}
+
+GstCaps* track_hub::caps(int index) const {
+  std::lock_guard<std::mutex> lock{mutex_};
+  if (index < 0 || size_t(index) >= tracks_.size()) return nullptr;
+  return gst_caps_ref(tracks_[index].caps);
+}
+
+uint64_t track_hub::subscribe(const std::string& kind, std::vector<GstElement*> inputs) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  if (closed_) return 0;
+  subscriber s{next_id_++, kind, {}, false, 0, 0, 0, 0};
+  for (auto* in : inputs) s.inputs.push_back(in ? GST_ELEMENT(gst_object_ref(in)) : nullptr);
+  for (size_t i = 0; i < s.inputs.size() && i < tracks_.size(); ++i)
+    if (s.inputs[i]) gst_app_src_set_caps(GST_APP_SRC(s.inputs[i]), tracks_[i].caps);
+  for (auto& c : gop_) deliver(s, c.track, c.buffer);
+  subscribers_.push_back(std::move(s));
+  return subscribers_.back().id;
+}
+
+void track_hub::unsubscribe(uint64_t id) {
+  std::vector<GstElement*> drop;
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    auto it = std::find_if(subscribers_.begin(), subscribers_.end(),
+                           [id](const subscriber& s) { return s.id == id; });
+    if (it == subscribers_.end()) return;
+    drop = std::move(it->inputs);
+    subscribers_.erase(it);
+  }
+  for (auto* in : drop)
+    if (in) gst_object_unref(in);
+}
+
+void track_hub::close() {
+  std::vector<subscriber> ended;
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    closed_ = true;
+    ended.swap(subscribers_);
+  }
+  for (auto& s : ended)
+    for (auto* in : s.inputs)
+      if (in) {
+        gst_app_src_end_of_stream(GST_APP_SRC(in));
+        gst_object_unref(in);
+      }
+}
+
+std::vector<track_info> track_hub::tracks() const {
+  std::lock_guard<std::mutex> lock{mutex_};
+  std::vector<track_info> out;
+  for (auto& t : tracks_) {
+    track_info info;
+    info.kind = t.video ? "video" : "audio";
+    info.caps = t.caps_name;
+    auto* codec = find_codec(t.caps_name);
+    info.codec = codec ? codec->name : t.caps_name;
+    auto* st = gst_caps_get_structure(t.caps, 0);
+    gint v = 0;
+    if (gst_structure_get_int(st, "width", &v)) info.width = uint32_t(v);
+    if (gst_structure_get_int(st, "height", &v)) info.height = uint32_t(v);
+    if (gst_structure_get_int(st, "rate", &v)) info.clock_rate = uint32_t(v);
+    if (gst_structure_get_int(st, "channels", &v)) info.channels = uint32_t(v);
+    info.bytes = t.bytes;
+    info.packets = t.packets;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<consumer_info> track_hub::consumers() const {
+  std::lock_guard<std::mutex> lock{mutex_};
+  std::vector<consumer_info> out;
+  for (auto& s : subscribers_) out.push_back({s.id, s.kind, s.bytes, s.packets, 0});
+  return out;
+}
+
+}  // namespace sy

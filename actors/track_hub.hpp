@@ -1,0 +1,98 @@
+// track_hub: the data-plane meeting point of one stream.
+//
+// Owns: the stream's track list (caps + counters), the cached GOP (buffers since
+// the last video keyframe) and the list of subscribed consumer appsrcs.
+// Written by GStreamer streaming threads (the stream pipeline's appsinks), read by
+// consumers (RTSP media, snapshot) on their own threads; its small mutex guards media
+// fan-out only, never control state (which lives in the stream actor).
+// Created by the stream actor, it outlives source restarts so that viewers stay
+// attached while the source reconnects; close() ends every subscriber with EOS.
+// Never: block on a consumer (appsrcs are leaky), call into an actor, copy payload.
+#pragma once
+
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "actors/protocol.hpp"
+
+namespace sy {
+
+class track_hub {
+ public:
+  track_hub() = default;
+  ~track_hub();
+  track_hub(const track_hub&) = delete;
+  track_hub& operator=(const track_hub&) = delete;
+
+  // ---- source side (streaming threads) ----
+  /// A new source attempt begins: cached media is dropped and subscribers will be
+  /// re-based so their timestamps continue monotonically.
+  void begin_epoch();
+  /// A parsed elementary stream appeared; returns its track index. Within an epoch
+  /// a track of the same format as one of the previous epoch gets the same index.
+  int add_track(GstCaps* caps);
+  /// One buffer of a track (the hub takes the reference).
+  void push(int track, GstBuffer* buffer);
+
+  // ---- consumer side ----
+  /// Caps structure names of the tracks, in track order.
+  std::vector<std::string> caps_names() const;
+  /// The caps of one track (a new reference, or nullptr).
+  GstCaps* caps(int track) const;
+  /// Subscribes appsrcs (one per track, nullptr for tracks not wanted); the cached
+  /// GOP is pushed first so the consumer starts on a keyframe. Takes refs. Returns
+  /// the subscription id, 0 if the hub is closed.
+  uint64_t subscribe(const std::string& kind, std::vector<GstElement*> inputs);
+  void unsubscribe(uint64_t id);
+  /// Ends every subscriber (EOS) and refuses new ones.
+  void close();
+
+  // ---- observation ----
+  std::vector<track_info> tracks() const;
+  std::vector<consumer_info> consumers() const;
+  /// Monotonic microseconds of the last buffer pushed (0: none yet).
+  int64_t last_buffer_us() const { return last_buffer_us_.load(); }
+
+ private:
+  struct track {
+    GstCaps* caps = nullptr;
+    std::string caps_name;
+    bool video = false;
+    bool seen_in_epoch = false;
+    uint64_t bytes = 0;
+    uint64_t packets = 0;
+  };
+  struct cached {
+    int track;
+    GstBuffer* buffer;
+  };
+  struct subscriber {
+    uint64_t id;
+    std::string kind;
+    std::vector<GstElement*> inputs;  // index = track
+    bool based = false;               // shift_ known for the current epoch
+    GstClockTimeDiff shift = 0;       // added to source timestamps
+    GstClockTime last_out = 0;        // highest timestamp pushed so far
+    uint64_t bytes = 0;
+    uint64_t packets = 0;
+  };
+
+  void deliver(subscriber& s, int track, GstBuffer* buffer);
+  void clear_cache();
+
+  mutable std::mutex mutex_;
+  std::vector<track> tracks_;
+  std::vector<cached> gop_;
+  std::vector<subscriber> subscribers_;
+  uint64_t next_id_ = 1;
+  bool closed_ = false;
+  std::atomic<int64_t> last_buffer_us_{0};
+};
+
+}  // namespace sy

@@ -1,0 +1,17 @@
+// The one table from errors to HTTP responses.
+#pragma once
+
+#include <httplib.h>
+
+#include <caf/all.hpp>
+
+namespace sy {
+
+/// The HTTP status for an error (CAF's request timeout -> 504).
+int http_status(const caf::error& err);
+
+/// Writes the error as go2rtc does: plain text, message + "\n".
+void send_error(httplib::Response& res, const caf::error& err);
+void send_error(httplib::Response& res, int status, const std::string& text);
+
+}  // namespace sy

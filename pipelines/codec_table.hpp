@@ -1,0 +1,21 @@
+// What Switchyard knows about each elementary-stream format: its go2rtc name,
+// its kind, and how to packetise it for RTSP. Pure.
+#pragma once
+
+#include <string>
+
+namespace sy {
+
+struct codec_entry {
+  const char* caps_name;   // GStreamer caps structure name
+  const char* kind;        // "video" | "audio"
+  const char* name;        // go2rtc's codec name in "medias"
+  const char* api_name;    // go2rtc's codec_name in "codec"
+  const char* payloader;   // launch fragment of the RTP payloader (without name/pt)
+};
+
+/// The entry for a caps structure name (e.g. "video/x-h264"), or nullptr when the
+/// format cannot be re-served.
+const codec_entry* find_codec(const std::string& caps_name);
+
+}  // namespace sy

@@ -1,0 +1,21 @@
+#include "pipelines/parse.hpp"
+
+namespace sy {
+
+parsed_pipeline parse_launch(const std::string& text) {
+  GError* err = nullptr;
+  auto* element = gst_parse_launch_full(text.c_str(), nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  parsed_pipeline out;
+  if (err) {
+    out.error = err->message;
+    g_error_free(err);
+    if (element) gst_object_unref(element);
+    return out;
+  }
+  if (element) gst_object_ref_sink(element);
+  out.element = element;
+  if (!element) out.error = "empty pipeline";
+  return out;
+}
+
+}  // namespace sy

@@ -1,0 +1,96 @@
+#include "tests/support/daemon.hpp"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <fstream>
+
+namespace sy::test {
+namespace {
+
+int port_from(const std::string& line) {
+  auto colon = line.rfind(':');
+  return colon == std::string::npos ? 0 : std::atoi(line.c_str() + colon + 1);
+}
+
+}  // namespace
+
+std::string make_temp_dir() {
+  char tmpl[] = "/tmp/switchyard-test-XXXXXX";
+  return mkdtemp(tmpl);
+}
+
+daemon::daemon(const std::string& yaml, std::string d) : dir(std::move(d)) {
+  config_path = dir + "/switchyard.yaml";
+  std::ofstream f(config_path);
+  f << "# written by the test fixture\n"
+       "api:\n  listen: \"127.0.0.1:0\"\n"
+       "rtsp:\n  listen: \"127.0.0.1:0\"\n"
+       "switchyard:\n  ctl_listen: \"127.0.0.1:0\"\n  linger: 2s\n  start_timeout: 8s\n"
+       "  backoff_min: 500ms\n  backoff_max: 2s\n  stall_timeout: 4s\n"
+    << yaml;
+  f.close();
+  start();
+}
+
+daemon::~daemon() {
+  if (process) stop();
+}
+
+bool daemon::start() {
+  process = std::make_unique<child_process>(
+      std::vector<std::string>{program_path("SWITCHYARD_BIN"), "-c", config_path});
+  auto api = process->wait_for("INF [api] listen addr=", std::chrono::seconds(20));
+  auto rtsp = process->wait_for("INF [rtsp] listen addr=", std::chrono::seconds(5));
+  auto ctl = process->wait_for("INF [ctl] listen addr=", std::chrono::seconds(5));
+  api_port = port_from(api);
+  rtsp_port = port_from(rtsp);
+  ctl_port = port_from(ctl);
+  return api_port > 0 && rtsp_port > 0;
+}
+
+int daemon::stop() {
+  if (!process) return -1;
+  process->signal(SIGTERM);
+  auto code = process->wait(std::chrono::seconds(20));
+  process.reset();
+  return code;
+}
+
+void daemon::kill9() {
+  if (!process) return;
+  process->signal(SIGKILL);
+  process->wait(std::chrono::seconds(10));
+  process.reset();
+}
+
+httplib::Client daemon::client() const {
+  httplib::Client c("127.0.0.1", api_port);
+  c.set_read_timeout(30, 0);
+  c.set_keep_alive(true);
+  return c;
+}
+
+std::string daemon::rtsp_url(const std::string& name) const {
+  return "rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/" + name;
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += char(c);
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+httplib::Result put_stream(httplib::Client& c, const std::string& name, const std::string& src) {
+  return c.Put(("/api/streams?name=" + url_encode(name) + "&src=" + url_encode(src)).c_str());
+}
+
+}  // namespace sy::test

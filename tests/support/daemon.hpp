@@ -1,0 +1,45 @@
+// daemon: a real switchyard process for API and e2e tests, on 127.0.0.1 with every
+// port 0 (read back from its start-up lines), and its config file in a temp dir.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "tests/support/process.hpp"
+
+namespace sy::test {
+
+/// A fresh directory under /tmp, removed by the caller's choice (tests leave it).
+std::string make_temp_dir();
+
+class daemon {
+ public:
+  /// `yaml` is appended to a config that binds every port to 127.0.0.1:0.
+  explicit daemon(const std::string& yaml = {}, std::string dir = make_temp_dir());
+  ~daemon();
+
+  /// Starts (again) on the same config file; false if it did not come up.
+  bool start();
+  /// SIGTERM and wait; returns the exit code.
+  int stop();
+  /// SIGKILL, as a power cut would.
+  void kill9();
+
+  int api_port = 0;
+  int rtsp_port = 0;
+  int ctl_port = 0;
+  std::string dir;
+  std::string config_path;
+  std::unique_ptr<child_process> process;
+
+  httplib::Client client() const;
+  std::string rtsp_url(const std::string& name) const;
+};
+
+/// PUT /api/streams?src=..&name=.. with proper URL encoding.
+httplib::Result put_stream(httplib::Client& c, const std::string& name, const std::string& src);
+std::string url_encode(const std::string& s);
+
+}  // namespace sy::test

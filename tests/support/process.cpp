@@ -1,0 +1,109 @@
+#include "tests/support/process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace sy::test {
+
+child_process::child_process(std::vector<std::string> argv, std::string stdin_text) {
+  int out[2], in[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    setpgid(0, 0);
+    // The test runner blocks signals for its own reasons; the child must not inherit that.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(in[0]);
+  if (!stdin_text.empty()) {
+    auto n = write(in[1], stdin_text.data(), stdin_text.size());
+    (void)n;
+  }
+  close(in[1]);
+  out_fd_ = out[0];
+  reader_ = std::thread([this] {
+    char buf[4096];
+    for (;;) {
+      auto n = read(out_fd_, buf, sizeof buf);
+      if (n <= 0) break;
+      std::lock_guard<std::mutex> lock{mutex_};
+      output_.append(buf, size_t(n));
+      changed_.notify_all();
+    }
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    std::lock_guard<std::mutex> lock{mutex_};
+    exited_ = true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    changed_.notify_all();
+  });
+}
+
+child_process::~child_process() {
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    if (!exited_) ::kill(-pid_, SIGKILL);
+  }
+  if (reader_.joinable()) reader_.join();
+  close(out_fd_);
+}
+
+std::string child_process::wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock{mutex_};
+  std::string line;
+  changed_.wait_for(lock, timeout, [&] {
+    auto pos = output_.find(needle);
+    if (pos == std::string::npos) return exited_;
+    auto start = output_.rfind('\n', pos);
+    auto end = output_.find('\n', pos);
+    if (end == std::string::npos) return false;  // the line is not complete yet
+    start = start == std::string::npos ? 0 : start + 1;
+    line = output_.substr(start, end - start);
+    return true;
+  });
+  return line;
+}
+
+void child_process::signal(int sig) { ::kill(pid_, sig); }
+
+int child_process::wait(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock{mutex_};
+  if (!changed_.wait_for(lock, timeout, [&] { return exited_; })) return -1;
+  return status_;
+}
+
+std::string child_process::output() const {
+  std::lock_guard<std::mutex> lock{mutex_};
+  return output_;
+}
+
+std::pair<int, std::string> run_process(std::vector<std::string> argv, std::chrono::milliseconds timeout,
+                                        std::string stdin_text) {
+  child_process p{std::move(argv), std::move(stdin_text)};
+  auto code = p.wait(timeout);
+  return {code, p.output()};
+}
+
+std::string program_path(const char* env_var) {
+  auto* v = std::getenv(env_var);
+  if (!v) throw std::runtime_error(std::string{"environment variable not set: "} + env_var);
+  return v;
+}
+
+}  // namespace sy::test

@@ -3,6 +3,10 @@
 namespace sy {
 namespace {
 
+// The stream answers by itself when its own start timeout expires; the request
+// waits a little longer so that the stream's reason, not a timeout, comes back.
+constexpr auto reply_margin = std::chrono::seconds(2);
+
 caf::expected<caf::actor> lookup(caf::actor_system& sys, const registry_actor& registry, const std::string& name) {
   if (!registry) return make_error(errc::shutting_down, "registry is gone");
   caf::scoped_actor self{sys};
@@ -21,7 +25,7 @@ caf::expected<attachment> attach_stream(caf::actor_system& sys, const registry_a
   if (!stream) return stream.error();
   caf::scoped_actor self{sys};
   caf::expected<attachment> out{attachment{}};
-  self->request(*stream, timeout, attach_atom::value, kind)
+  self->request(*stream, timeout + reply_margin, attach_atom::value, kind)
       .receive([&](hub_ptr& hub) { out = attachment{*stream, std::move(hub)}; },
                [&](caf::error& e) { out = std::move(e); });
   return out;
@@ -37,7 +41,7 @@ caf::expected<stream_status> probe_stream(caf::actor_system& sys, const registry
   if (!stream) return stream.error();
   caf::scoped_actor self{sys};
   caf::expected<stream_status> out{stream_status{}};
-  self->request(*stream, timeout, probe_atom::value)
+  self->request(*stream, timeout + reply_margin, probe_atom::value)
       .receive([&](stream_status& st) { out = std::move(st); }, [&](caf::error& e) { out = std::move(e); });
   return out;
 }

@@ -17,7 +17,8 @@ struct attachment {
   hub_ptr hub;
 };
 
-/// Looks `name` up and attaches a consumer of `kind`. Errors: errc::not_found,
+/// Looks `name` up and attaches a consumer of `kind`; `timeout` is the stream's
+/// start timeout (the request allows a little more). Errors: errc::not_found,
 /// errc::source_failed, or CAF's request_timeout.
 caf::expected<attachment> attach_stream(caf::actor_system& sys, const registry_actor& registry,
                                         const std::string& name, const std::string& kind,

@@ -26,11 +26,11 @@ struct registry_state {
     for (auto& kv : streams) caf::anon_send_exit(kv.second.stream, caf::exit_reason::user_shutdown);
   }
 
-  caf::error validate(const put_request& req) const {
+  caf::error validate(const put_request& req, const std::vector<std::string>& sources) const {
     auto why = check_stream_name(req.name);
     if (!why.empty()) return make_error(errc::invalid_name, why);
-    if (req.sources.empty()) return make_error(errc::no_sources, "streams: no source");
-    for (auto& src : req.sources) {
+    if (sources.empty()) return make_error(errc::no_sources, "streams: no source");
+    for (auto& src : sources) {
       switch (check_source(src, req.from == origin::config)) {
         case source_verdict::ok: break;
         case source_verdict::not_supported:
@@ -77,8 +77,8 @@ struct registry_state {
   }
 
   caf::result<change_ack> on_put(put_request req) {
-    if (auto err = validate(req)) return err;
     auto sources = resolve_aliases(req);
+    if (auto err = validate(req, sources)) return err;
     change_ack ack{++seq, req.name, false};
     auto it = streams.find(req.name);
     if (req.mode == put_mode::create && it != streams.end())

@@ -27,7 +27,7 @@ void http_server::start() {
 }
 
 void http_server::stop() {
-  server_.stop();
+  server_.close_all();
   if (thread_.joinable()) thread_.join();
 }
 

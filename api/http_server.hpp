@@ -10,6 +10,7 @@
 
 #include "actors/daemon_config.hpp"
 #include "api/api_context.hpp"
+#include "api/connection_server.hpp"
 
 namespace sy {
 
@@ -26,7 +27,7 @@ class http_server {
 
  private:
   api_context ctx_;
-  httplib::Server server_;
+  connection_server server_;
   std::thread thread_;
 };
 

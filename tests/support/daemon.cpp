@@ -20,7 +20,7 @@ std::string make_temp_dir() {
   return mkdtemp(tmpl);
 }
 
-daemon::daemon(const std::string& yaml, std::string d) : dir(std::move(d)) {
+daemon_process::daemon_process(const std::string& yaml, std::string d) : dir(std::move(d)) {
   config_path = dir + "/switchyard.yaml";
   std::ofstream f(config_path);
   f << "# written by the test fixture\n"
@@ -33,11 +33,11 @@ daemon::daemon(const std::string& yaml, std::string d) : dir(std::move(d)) {
   start();
 }
 
-daemon::~daemon() {
+daemon_process::~daemon_process() {
   if (process) stop();
 }
 
-bool daemon::start() {
+bool daemon_process::start() {
   process = std::make_unique<child_process>(
       std::vector<std::string>{program_path("SWITCHYARD_BIN"), "-c", config_path});
   auto api = process->wait_for("INF [api] listen addr=", std::chrono::seconds(20));
@@ -49,7 +49,7 @@ bool daemon::start() {
   return api_port > 0 && rtsp_port > 0;
 }
 
-int daemon::stop() {
+int daemon_process::stop() {
   if (!process) return -1;
   process->signal(SIGTERM);
   auto code = process->wait(std::chrono::seconds(20));
@@ -57,21 +57,21 @@ int daemon::stop() {
   return code;
 }
 
-void daemon::kill9() {
+void daemon_process::kill9() {
   if (!process) return;
   process->signal(SIGKILL);
   process->wait(std::chrono::seconds(10));
   process.reset();
 }
 
-httplib::Client daemon::client() const {
+httplib::Client daemon_process::client() const {
   httplib::Client c("127.0.0.1", api_port);
   c.set_read_timeout(30, 0);
   c.set_keep_alive(true);
   return c;
 }
 
-std::string daemon::rtsp_url(const std::string& name) const {
+std::string daemon_process::rtsp_url(const std::string& name) const {
   return "rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/" + name;
 }
 

@@ -14,11 +14,11 @@ namespace sy::test {
 /// A fresh directory under /tmp, removed by the caller's choice (tests leave it).
 std::string make_temp_dir();
 
-class daemon {
+class daemon_process {
  public:
   /// `yaml` is appended to a config that binds every port to 127.0.0.1:0.
-  explicit daemon(const std::string& yaml = {}, std::string dir = make_temp_dir());
-  ~daemon();
+  explicit daemon_process(const std::string& yaml = {}, std::string dir = make_temp_dir());
+  ~daemon_process();
 
   /// Starts (again) on the same config file; false if it did not come up.
   bool start();

@@ -37,6 +37,9 @@ int fake_camera::start(int port) {
   g_signal_connect(factory, "media-constructed", G_CALLBACK(+[](GstRTSPMediaFactory*, GstRTSPMedia*, gpointer n) {
                      static_cast<std::atomic<int>*>(n)->fetch_add(1);
                    }), &constructed_);
+  g_signal_connect(server_, "client-connected", G_CALLBACK(+[](GstRTSPServer*, GstRTSPClient*, gpointer n) {
+                     static_cast<std::atomic<int>*>(n)->fetch_add(1);
+                   }), &clients_);
   if (!opts_.username.empty()) {
     auto* auth = gst_rtsp_auth_new();
     auto* token = gst_rtsp_token_new(GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE, G_TYPE_STRING, "user", nullptr);

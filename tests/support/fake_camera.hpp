@@ -31,6 +31,8 @@ class fake_camera {
   std::string url() const;  // rtsp://[user:pass@]127.0.0.1:port/stream
   /// How many times a client has had the media built (one per source connection).
   int media_count() const;
+  /// How many RTSP client connections the camera has accepted.
+  int client_count() const { return clients_.load(); }
 
  private:
   camera_options opts_;
@@ -41,6 +43,7 @@ class fake_camera {
   int port_ = 0;
   guint source_id_ = 0;
   std::atomic<int> constructed_{0};
+  std::atomic<int> clients_{0};
 };
 
 /// The launch line fake_camera serves (also used by the standalone helper).

@@ -1,0 +1,28 @@
+// Real-client probes used by e2e tests: ffprobe/ffmpeg against RTSP URLs, and the
+// size of a JPEG read from its SOF header.
+#pragma once
+
+#include <string>
+
+namespace sy::test {
+
+struct probe_result {
+  bool ok = false;
+  std::string codec;
+  int width = 0;
+  int height = 0;
+  std::string output;
+};
+
+/// ffprobe the first video stream of `url` (RTSP over `transport`).
+probe_result ffprobe_video(const std::string& url, const std::string& transport = "tcp");
+
+/// ffmpeg reads `seconds` of media from `url` (copy, no decode); returns the number
+/// of video frames it counted, -1 if ffmpeg failed.
+int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport = "tcp",
+                        int timeout_s = 60);
+
+/// Width and height from a baseline/progressive JPEG's SOF marker ({0,0} if none).
+std::pair<int, int> jpeg_size(const std::string& jpeg);
+
+}  // namespace sy::test

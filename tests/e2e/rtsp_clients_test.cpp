@@ -1,0 +1,91 @@
+// Real RTSP clients (ffprobe, ffmpeg) against a real daemon restreaming a fake camera.
+#include <doctest/doctest.h>
+
+#include <future>
+
+#include "tests/support/daemon.hpp"
+#include "tests/support/fake_camera.hpp"
+#include "tests/support/media_probe.hpp"
+
+using namespace sy::test;
+
+TEST_CASE("ffprobe and ffmpeg read a test stream over RTSP/TCP and RTSP/UDP") {
+  daemon_process d{"streams:\n  pattern: \"test:?size=640x360&fps=25\"\n"};
+  auto probe = ffprobe_video(d.rtsp_url("pattern"));
+  CHECK(probe.ok);
+  CHECK(probe.codec == "h264");
+  CHECK(probe.width == 640);
+  CHECK(probe.height == 360);
+  auto tcp = ffmpeg_count_frames(d.rtsp_url("pattern"), 3, "tcp");
+  CHECK(tcp >= 60);  // 3 s at 25 fps, allowing for start-up
+  auto udp = ffmpeg_count_frames(d.rtsp_url("pattern"), 3, "udp");
+  CHECK(udp >= 60);
+  auto missing = ffprobe_video(d.rtsp_url("nope"));
+  CHECK_FALSE(missing.ok);
+}
+
+TEST_CASE("a camera's H.264 and AAC are restreamed untouched") {
+  camera_options opts;
+  opts.size = "352x288";
+  opts.audio = "aac";
+  fake_camera cam{opts};
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
+                                  "stream=codec_name,width,height,sample_rate", "-of", "csv=p=0", d.rtsp_url("cam")},
+                                 std::chrono::seconds(30));
+  CHECK(code == 0);
+  CHECK(out.find("h264,352,288") != std::string::npos);
+  CHECK(out.find("aac,16000") != std::string::npos);
+}
+
+TEST_CASE("a relay stream whose source is another Switchyard stream's RTSP URL plays") {
+  daemon_process upstream{"streams:\n  origin: \"test:?size=320x240\"\n"};
+  daemon_process relay{"streams:\n  relayed: \"" + upstream.rtsp_url("origin") + "\"\n"};
+  auto probe = ffprobe_video(relay.rtsp_url("relayed"));
+  CHECK(probe.ok);
+  CHECK(probe.width == 320);
+  CHECK(ffmpeg_count_frames(relay.rtsp_url("relayed"), 2) >= 35);
+}
+
+TEST_CASE("10 RTSP clients at once share one connection to the camera") {
+  fake_camera cam;
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  std::vector<std::future<int>> clients;
+  for (int i = 0; i < 10; ++i)
+    clients.push_back(std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("cam"), 4); }));
+  for (auto& f : clients) CHECK(f.get() >= 75);
+  CHECK(cam.client_count() == 1);
+}
+
+TEST_CASE("when the camera dies and comes back, a connected client gets frames again") {
+  fake_camera cam;
+  int port = cam.start();
+  REQUIRE(port > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  REQUIRE(ffprobe_video(d.rtsp_url("cam")).ok);
+  // 8 s of media: only reachable if media resumes after the outage.
+  auto client = std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("cam"), 8, "tcp", 60); });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  cam.stop();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  REQUIRE(cam.start(port) == port);
+  auto frames = client.get();
+  CHECK(frames >= 150);
+  CHECK(cam.client_count() >= 1);
+}
+
+TEST_CASE("deleting a stream ends its RTSP sessions promptly") {
+  daemon_process d{"streams:\n  doomed: \"test:?size=320x240\"\n"};
+  REQUIRE(ffprobe_video(d.rtsp_url("doomed")).ok);
+  auto started = std::chrono::steady_clock::now();
+  auto client = std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("doomed"), 60, "tcp", 90); });
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  auto c = d.client();
+  REQUIRE(c.Delete("/api/streams?src=doomed"));
+  client.wait();
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took < std::chrono::seconds(20));  // well before the 60 s the client asked for
+  CHECK_FALSE(ffprobe_video(d.rtsp_url("doomed")).ok);
+}

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <atomic>
+#include <cstdio>
 #include <fstream>
 
 namespace sy::test {
@@ -37,6 +39,19 @@ daemon_process::~daemon_process() {
   if (process) stop();
 }
 
+namespace {
+std::atomic<int> reports{0};
+
+// A sanitizer report from the daemon fails the test program (see test_main.cpp).
+void check_for_reports(const std::string& output) {
+  if (output.find("Sanitizer") == std::string::npos && output.find("runtime error:") == std::string::npos) return;
+  reports.fetch_add(1);
+  std::fprintf(stderr, "==== sanitizer report from the daemon under test ====\n%s\n", output.c_str());
+}
+}  // namespace
+
+int sanitizer_reports() { return reports.load(); }
+
 bool daemon_process::start() {
   process = std::make_unique<child_process>(
       std::vector<std::string>{program_path("SWITCHYARD_BIN"), "-c", config_path});
@@ -53,6 +68,7 @@ int daemon_process::stop() {
   if (!process) return -1;
   process->signal(SIGTERM);
   auto code = process->wait(std::chrono::seconds(20));
+  check_for_reports(process->output());
   process.reset();
   return code;
 }
@@ -61,6 +77,7 @@ void daemon_process::kill9() {
   if (!process) return;
   process->signal(SIGKILL);
   process->wait(std::chrono::seconds(10));
+  check_for_reports(process->output());
   process.reset();
 }
 

@@ -38,6 +38,9 @@ class daemon_process {
   std::string rtsp_url(const std::string& name) const;
 };
 
+/// How many daemons under test printed a sanitizer report (test_main fails then).
+int sanitizer_reports();
+
 /// PUT /api/streams?src=..&name=.. with proper URL encoding.
 httplib::Result put_stream(httplib::Client& c, const std::string& name, const std::string& src);
 std::string url_encode(const std::string& s);

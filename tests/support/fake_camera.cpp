@@ -1,9 +1,73 @@
 #include "tests/support/fake_camera.hpp"
 
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+
 #include <atomic>
+#include <chrono>
 
 namespace sy::test {
+namespace {
+
+// Splits an H.264 byte-stream file into access units (no encoding at serve time).
+std::vector<GstBuffer*> load_clip(const std::string& path) {
+  std::vector<GstBuffer*> units;
+  auto text = "filesrc location=\"" + path + "\" ! h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! "
+              "appsink name=out sync=false";
+  auto* pipeline = gst_parse_launch(text.c_str(), nullptr);
+  if (!pipeline) return units;
+  auto* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  while (auto* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
+    units.push_back(gst_buffer_ref(gst_sample_get_buffer(sample)));
+    gst_sample_unref(sample);
+  }
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(sink);
+  gst_object_unref(pipeline);
+  return units;
+}
+
+struct clip_feeder {
+  std::vector<GstBuffer*>* units;
+  int fps;
+  GstElement* src;
+  std::atomic<bool> stop{false};
+  std::thread thread;
+};
+
+// Pushes the clip's units at the camera's frame rate, looping, until the media goes.
+void start_feeder(GstRTSPMedia* media, std::vector<GstBuffer*>* units, int fps) {
+  auto* element = gst_rtsp_media_get_element(media);
+  auto* feeder = new clip_feeder{units, fps, gst_bin_get_by_name(GST_BIN(element), "clip"), {}, {}};
+  gst_object_unref(element);
+  feeder->thread = std::thread([feeder] {
+    auto period = std::chrono::microseconds(1000000 / feeder->fps);
+    auto next = std::chrono::steady_clock::now();
+    for (size_t i = 0; !feeder->stop.load(); ++i) {
+      auto* buf = gst_buffer_copy((*feeder->units)[i % feeder->units->size()]);
+      GST_BUFFER_PTS(buf) = GST_BUFFER_DTS(buf) = GST_CLOCK_TIME_NONE;  // do-timestamp
+      gst_app_src_push_buffer(GST_APP_SRC(feeder->src), buf);
+      next += period;
+      std::this_thread::sleep_until(next);
+    }
+  });
+  g_object_set_data_full(G_OBJECT(media), "clip-feeder", feeder, [](gpointer p) {
+    auto* f = static_cast<clip_feeder*>(p);
+    f->stop = true;
+    f->thread.join();
+    gst_object_unref(f->src);
+    delete f;
+  });
+}
+
+}  // namespace
+
 std::string camera_launch(const camera_options& o) {
+  if (!o.clip.empty())
+    return "( appsrc name=clip is-live=true format=time do-timestamp=true "
+           "caps=\"video/x-h264,stream-format=byte-stream,alignment=au\" ! h264parse ! "
+           "rtph264pay name=pay0 pt=96 config-interval=-1 )";
   auto x = o.size.find('x');
   std::string caps = "video/x-raw,width=" + o.size.substr(0, x) + ",height=" + o.size.substr(x + 1) +
                      ",framerate=" + std::to_string(o.fps) + "/1";
@@ -21,7 +85,10 @@ std::string camera_launch(const camera_options& o) {
 
 fake_camera::fake_camera(camera_options opts) : opts_(std::move(opts)) {}
 
-fake_camera::~fake_camera() { stop(); }
+fake_camera::~fake_camera() {
+  stop();
+  for (auto* b : clip_units_) gst_buffer_unref(b);
+}
 
 int fake_camera::start(int port) {
   stop();
@@ -37,6 +104,15 @@ int fake_camera::start(int port) {
   g_signal_connect(factory, "media-constructed", G_CALLBACK(+[](GstRTSPMediaFactory*, GstRTSPMedia*, gpointer n) {
                      static_cast<std::atomic<int>*>(n)->fetch_add(1);
                    }), &constructed_);
+  if (!opts_.clip.empty()) {
+    if (clip_units_.empty()) clip_units_ = load_clip(opts_.clip);
+    if (clip_units_.empty()) return 0;
+    g_object_set_data(G_OBJECT(factory), "fps", GINT_TO_POINTER(opts_.fps));
+    g_signal_connect(factory, "media-configure", G_CALLBACK(+[](GstRTSPMediaFactory* f, GstRTSPMedia* m, gpointer u) {
+                       start_feeder(m, static_cast<std::vector<GstBuffer*>*>(u),
+                                    GPOINTER_TO_INT(g_object_get_data(G_OBJECT(f), "fps")));
+                     }), &clip_units_);
+  }
   g_signal_connect(server_, "client-connected", G_CALLBACK(+[](GstRTSPServer*, GstRTSPClient*, gpointer n) {
                      static_cast<std::atomic<int>*>(n)->fetch_add(1);
                    }), &clients_);

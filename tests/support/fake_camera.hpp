@@ -7,6 +7,7 @@
 #include <gst/rtsp-server/rtsp-server.h>
 
 #include <atomic>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -18,6 +19,7 @@ struct camera_options {
   int gop = 25;
   std::string audio;  // "", "aac", "opus", "pcmu"
   std::string username, password;  // Basic/Digest auth when set
+  std::string clip;  // an H.264 byte-stream file looped at `fps` instead of encoding (benchmarks)
 };
 
 class fake_camera {
@@ -43,6 +45,7 @@ class fake_camera {
   int port_ = 0;
   guint source_id_ = 0;
   std::atomic<int> constructed_{0};
+  std::vector<GstBuffer*> clip_units_;  // the clip's access units, loaded once
   std::atomic<int> clients_{0};
 };
 

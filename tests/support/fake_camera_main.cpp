@@ -1,6 +1,7 @@
 // Standalone fake camera for e2e tests and benchmarks (a separate process that a
 // test can kill and restart). Prints "PORT <n>" once serving; runs until SIGTERM.
 // usage: fake_camera [--port N] [--size WxH] [--fps N] [--gop N] [--audio aac|opus|pcmu]
+//                    [--clip FILE.h264]  (loop a pre-encoded clip: no encoding cost)
 #include <signal.h>
 
 #include <cstdio>
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     else if (k == "--fps") opts.fps = std::stoi(v);
     else if (k == "--gop") opts.gop = std::stoi(v);
     else if (k == "--audio") opts.audio = v;
+    else if (k == "--clip") opts.clip = v;
   }
   sigset_t set;
   sigemptyset(&set);

@@ -4,10 +4,21 @@
 #include <gst/gst.h>
 #include <signal.h>
 
+#include <cstdio>
+
+namespace sy::test {
+int sanitizer_reports();
+}
+
 int main(int argc, char** argv) {
   gst_init(&argc, &argv);
   signal(SIGPIPE, SIG_IGN);
   doctest::Context ctx;
   ctx.applyCommandLine(argc, argv);
-  return ctx.run();
+  int code = ctx.run();
+  if (sy::test::sanitizer_reports() > 0) {
+    std::fprintf(stderr, "FAILED: %d daemon(s) under test printed sanitizer reports\n", sy::test::sanitizer_reports());
+    return code ? code : 1;
+  }
+  return code;
 }

@@ -9,8 +9,8 @@ namespace {
 
 // A GOP longer than this is not cached whole (a camera with a 10 s GOP at 60 fps).
 constexpr size_t max_cached_buffers = 900;
-// Gap left between the last timestamp before a source restart and the first after.
-constexpr GstClockTime restart_gap = 40 * GST_MSECOND;
+// Smallest step between two output timestamps of one track (keeps DTS strictly increasing).
+constexpr GstClockTime min_step = GST_USECOND;
 
 GstClockTime earliest(GstBuffer* b) {
   auto pts = GST_BUFFER_PTS(b), dts = GST_BUFFER_DTS(b);
@@ -78,22 +78,41 @@ void track_hub::push(int index, GstBuffer* buffer) {
   bool have_video = std::any_of(tracks_.begin(), tracks_.end(), [](const track& x) { return x.video; });
   if (have_video && (keyframe || !gop_.empty()) && gop_.size() < max_cached_buffers)
     gop_.push_back({index, gst_buffer_ref(buffer)});
-  for (auto& s : subscribers_) deliver(s, index, buffer);
+  for (auto& s : subscribers_) deliver(s, index, buffer, earliest(buffer), 0);
   gst_buffer_unref(buffer);
 }
 
-void track_hub::deliver(subscriber& s, int index, GstBuffer* buffer) {
+// Timestamps are rebased so that `anchor` (the newest source time the subscriber is
+// about to get, which arrived `anchor_age` ago) lands on the subscriber pipeline's
+// running time of its arrival: live media
+// then leaves a syncing sink as soon as it arrives (no added latency), and a cached
+// GOP lands in the past and leaves at once, so a new viewer starts on a keyframe.
+void track_hub::deliver(subscriber& s, int index, GstBuffer* buffer, GstClockTime anchor,
+                        GstClockTime anchor_age) {
   if (size_t(index) >= s.inputs.size() || !s.inputs[index]) return;
   if (!s.based) {
-    // First buffer for this subscriber in this epoch: continue after what it has.
-    auto start = s.packets == 0 ? 0 : s.last_out + restart_gap;
-    s.shift = GstClockTimeDiff(start) - GstClockTimeDiff(earliest(buffer));
+    auto now = gst_element_get_current_running_time(s.inputs[index]);
+    now = GST_CLOCK_TIME_IS_VALID(now) && now > anchor_age ? now - anchor_age : s.last_out;
+    s.shift = GstClockTimeDiff(std::max(now, s.last_out)) - GstClockTimeDiff(anchor);
     s.based = true;
   }
+  if (s.last_dts.size() < s.inputs.size()) s.last_dts.resize(s.inputs.size(), GST_CLOCK_TIME_NONE);
   // A shallow copy: new timestamps, same memory (no payload copy).
   auto* out = gst_buffer_copy(buffer);
-  GST_BUFFER_PTS(out) = shifted(GST_BUFFER_PTS(buffer), s.shift);
-  GST_BUFFER_DTS(out) = shifted(GST_BUFFER_DTS(buffer), s.shift);
+  auto dts = shifted(GST_BUFFER_DTS(buffer), s.shift);
+  auto pts = shifted(GST_BUFFER_PTS(buffer), s.shift);
+  auto& last = s.last_dts[size_t(index)];
+  auto decode = GST_CLOCK_TIME_IS_VALID(dts) ? dts : pts;
+  if (GST_CLOCK_TIME_IS_VALID(decode) && GST_CLOCK_TIME_IS_VALID(last) && decode <= last) {
+    // Cached frames older than the subscriber's start are squeezed, never reordered.
+    auto bump = last + min_step - decode;
+    if (GST_CLOCK_TIME_IS_VALID(dts)) dts += bump;
+    if (GST_CLOCK_TIME_IS_VALID(pts)) pts += bump;
+    decode += bump;
+  }
+  if (GST_CLOCK_TIME_IS_VALID(decode)) last = decode;
+  GST_BUFFER_PTS(out) = pts;
+  GST_BUFFER_DTS(out) = dts;
   if (GST_BUFFER_PTS_IS_VALID(out)) s.last_out = std::max(s.last_out, GST_BUFFER_PTS(out));
   s.bytes += gst_buffer_get_size(out);
   s.packets += 1;
@@ -121,11 +140,13 @@ GstCaps* track_hub::caps(int index) const {
 uint64_t track_hub::subscribe(const std::string& kind, std::vector<GstElement*> inputs) {
   std::lock_guard<std::mutex> lock{mutex_};
   if (closed_) return 0;
-  subscriber s{next_id_++, kind, {}, false, 0, 0, 0, 0};
+  subscriber s{next_id_++, kind, {}, false, 0, 0, {}, 0, 0};
   for (auto* in : inputs) s.inputs.push_back(in ? GST_ELEMENT(gst_object_ref(in)) : nullptr);
   for (size_t i = 0; i < s.inputs.size() && i < tracks_.size(); ++i)
     if (s.inputs[i]) gst_app_src_set_caps(GST_APP_SRC(s.inputs[i]), tracks_[i].caps);
-  for (auto& c : gop_) deliver(s, c.track, c.buffer);
+  auto newest = gop_.empty() ? GST_CLOCK_TIME_NONE : earliest(gop_.back().buffer);
+  auto age = GstClockTime(std::max<int64_t>(0, g_get_monotonic_time() - last_buffer_us_.load())) * GST_USECOND;
+  for (auto& c : gop_) deliver(s, c.track, c.buffer, newest, age);
   subscribers_.push_back(std::move(s));
   return subscribers_.back().id;
 }

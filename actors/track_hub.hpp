@@ -76,14 +76,15 @@ class track_hub {
     uint64_t id;
     std::string kind;
     std::vector<GstElement*> inputs;  // index = track
-    bool based = false;               // shift_ known for the current epoch
+    bool based = false;               // shift known for the current epoch
     GstClockTimeDiff shift = 0;       // added to source timestamps
     GstClockTime last_out = 0;        // highest timestamp pushed so far
+    std::vector<GstClockTime> last_dts;  // per track: output DTS only ever increases
     uint64_t bytes = 0;
     uint64_t packets = 0;
   };
 
-  void deliver(subscriber& s, int track, GstBuffer* buffer);
+  void deliver(subscriber& s, int track, GstBuffer* buffer, GstClockTime anchor, GstClockTime anchor_age);
   void clear_cache();
 
   mutable std::mutex mutex_;

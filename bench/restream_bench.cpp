@@ -12,16 +12,10 @@
 
 #include "bench/bench_util.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/media_probe.hpp"
 
 using namespace std::chrono;
 using sy::test::child_process;
-
-int last_frame_count(const std::string& out) {
-  int frames = 0;
-  std::regex re(R"(frame=\s*(\d+))");
-  for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it) frames = std::stoi((*it)[1]);
-  return frames;
-}
 
 int main(int argc, char** argv) {
   gst_init(&argc, &argv);
@@ -42,19 +36,18 @@ int main(int argc, char** argv) {
   for (int n : {1, 10, 50}) {
     std::vector<std::unique_ptr<child_process>> readers;
     for (int i = 0; i < n; ++i)
-      readers.push_back(std::make_unique<child_process>(std::vector<std::string>{
-          "ffmpeg", "-nostdin", "-rtsp_transport", "tcp", "-i", d.rtsp_url("cam"), "-c", "copy", "-f", "null", "-"}));
+      readers.push_back(std::make_unique<child_process>(sy::test::ffmpeg_reader_argv(d.rtsp_url("cam"), 3600)));
     std::this_thread::sleep_for(seconds(4));  // let every reader connect and settle
     auto pid = d.process->pid();
     auto cpu0 = sy::bench::cpu_seconds(pid);
     auto t0 = steady_clock::now();
     std::vector<int> start_frames;
-    for (auto& r : readers) start_frames.push_back(last_frame_count(r->output()));
+    for (auto& r : readers) start_frames.push_back(sy::test::frames_so_far(r->output()));
     std::this_thread::sleep_for(seconds(window));
     auto cpu = (sy::bench::cpu_seconds(pid) - cpu0) / duration<double>(steady_clock::now() - t0).count() * 100;
     std::vector<double> fps;
     for (size_t i = 0; i < readers.size(); ++i)
-      fps.push_back(double(last_frame_count(readers[i]->output()) - start_frames[i]) / window);
+      fps.push_back(double(sy::test::frames_so_far(readers[i]->output()) - start_frames[i]) / window);
     std::printf("restream 720p25 H.264 to %2d RTSP clients: daemon CPU %5.1f %% of a core, RSS %.1f MiB, "
                 "frames/s per reader min %.1f median %.1f\n",
                 n, cpu, sy::bench::rss_mib(pid), sy::bench::percentile(fps, 0), sy::bench::percentile(fps, 50));

@@ -9,10 +9,11 @@ namespace {
 
 // ---- fragment table ------------------------------------------------------------
 // rtspsrc: TCP interleaved by default because it crosses NAT and firewalls and never
-// loses packets to UDP buffers; a small jitterbuffer latency because a relay must
-// not add delay (go2rtc has none); tcp-timeout so a dead camera is noticed.
+// loses packets to UDP buffers. Over TCP nothing is reordered, so the jitterbuffer
+// holds nothing back (latency=0: a relay must not add delay; go2rtc has none); over
+// UDP it gets 100 ms to reorder. tcp-timeout so a dead camera is noticed.
 constexpr const char* rtsp_fragment =
-    "rtspsrc name=out0 location=%s protocols=%s latency=100 tcp-timeout=10000000 "
+    "rtspsrc name=out0 location=%s protocols=%s latency=%s tcp-timeout=10000000 "
     "do-retransmission=false%s";
 // rtsps: cameras use self-signed certificates; go2rtc does not validate them either.
 constexpr const char* rtsps_extra = " tls-validation-flags=0";
@@ -98,7 +99,8 @@ launch_result rtsp_launch(const source_spec& spec) {
   auto transport = get(spec.options, "transport", "tcp");
   if (transport != "tcp" && transport != "udp") return {{}, "rtsp: #transport must be tcp or udp"};
   auto extra = spec.scheme == "rtsps" ? rtsps_extra : "";
-  return {format(rtsp_fragment, quote_launch_value(spec.url).c_str(), transport.c_str(), extra), {}};
+  auto latency = transport == "tcp" ? "0" : "100";
+  return {format(rtsp_fragment, quote_launch_value(spec.url).c_str(), transport.c_str(), latency, extra), {}};
 }
 
 }  // namespace

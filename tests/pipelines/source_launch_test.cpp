@@ -28,13 +28,13 @@ const golden goldens[] = {
      "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=768 ! h264parse name=out0  "
      "audiotestsrc is-live=true wave=sine volume=0.2 ! audio/x-raw,rate=48000,channels=1 ! opusenc ! opusparse name=out1"},
     {"rtsp://user:pass@10.0.0.5:554/stream1",
-     "rtspsrc name=out0 location=\"rtsp://user:pass@10.0.0.5:554/stream1\" protocols=tcp latency=100 "
+     "rtspsrc name=out0 location=\"rtsp://user:pass@10.0.0.5:554/stream1\" protocols=tcp latency=0 "
      "tcp-timeout=10000000 do-retransmission=false"},
     {"rtsp://10.0.0.5/main#transport=udp",
      "rtspsrc name=out0 location=\"rtsp://10.0.0.5/main\" protocols=udp latency=100 tcp-timeout=10000000 "
      "do-retransmission=false"},
     {"rtsps://cam.local:322/s",
-     "rtspsrc name=out0 location=\"rtsps://cam.local:322/s\" protocols=tcp latency=100 tcp-timeout=10000000 "
+     "rtspsrc name=out0 location=\"rtsps://cam.local:322/s\" protocols=tcp latency=0 tcp-timeout=10000000 "
      "do-retransmission=false tls-validation-flags=0"},
 };
 

@@ -22,17 +22,21 @@ probe_result ffprobe_video(const std::string& url, const std::string& transport)
   return r;
 }
 
-int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport, int timeout_s) {
-  auto [code, out] = run_process({"ffmpeg", "-nostdin", "-hide_banner", "-rtsp_transport", transport, "-i", url,
-                                  "-t", std::to_string(seconds), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"},
-                                 std::chrono::seconds(timeout_s));
-  if (code != 0) return -1;
-  std::smatch m;
-  int frames = -1;
-  auto text = out;
+std::vector<std::string> ffmpeg_reader_argv(const std::string& url, int seconds, const std::string& transport) {
+  return {"ffmpeg", "-nostdin", "-hide_banner", "-rtsp_transport", transport, "-i", url, "-t", std::to_string(seconds),
+          "-map", "0:v:0", "-c", "copy", "-f", "null", "-"};
+}
+
+int frames_so_far(const std::string& out) {
+  int frames = 0;
   std::regex re(R"(frame=\s*(\d+))");
-  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) frames = std::stoi((*it)[1]);
+  for (std::sregex_iterator it(out.begin(), out.end(), re), end; it != end; ++it) frames = std::stoi((*it)[1]);
   return frames;
+}
+
+int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport, int timeout_s) {
+  auto [code, out] = run_process(ffmpeg_reader_argv(url, seconds, transport), std::chrono::seconds(timeout_s));
+  return code == 0 ? frames_so_far(out) : -1;
 }
 
 std::pair<int, int> jpeg_size(const std::string& j) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace sy::test {
 
@@ -21,6 +22,12 @@ probe_result ffprobe_video(const std::string& url, const std::string& transport 
 /// of video frames it counted, -1 if ffmpeg failed.
 int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport = "tcp",
                         int timeout_s = 60);
+
+/// The last "frame=N" an ffmpeg run has printed so far (0 if none).
+int frames_so_far(const std::string& ffmpeg_output);
+
+/// The argv of an ffmpeg RTSP reader that copies the video to nowhere for `seconds`.
+std::vector<std::string> ffmpeg_reader_argv(const std::string& url, int seconds, const std::string& transport = "tcp");
 
 /// Width and height from a baseline/progressive JPEG's SOF marker ({0,0} if none).
 std::pair<int, int> jpeg_size(const std::string& jpeg);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "actors/stream_actor.hpp"
+#include "pipelines/source_launch.hpp"
 #include "pipelines/source_uri.hpp"
 #include "pipelines/stream_name.hpp"
 
@@ -40,6 +41,10 @@ struct registry_state {
         case source_verdict::with_spaces:
           return make_error(errc::source_with_spaces, verdict_text(source_verdict::with_spaces));
       }
+      // Parameters a builder refuses (test:?size=huge) are bad input now, not a
+      // failure the first viewer discovers later.
+      auto launch = source_launch(src);
+      if (launch.text.empty()) return make_error(errc::source_not_supported, launch.error);
     }
     return {};
   }
@@ -60,7 +65,9 @@ struct registry_state {
     if (cfg.rtsp_server) caf::anon_send(cfg.rtsp_server, unmount_atom::value, name);
   }
 
-  caf::actor launch(const std::string& name, const entry& e) {
+  caf::actor launch(const std::string& name, entry& e) {
+    e.status.since_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
     auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address());
     self->monitor(stream);
     if (cfg.rtsp_server) caf::anon_send(cfg.rtsp_server, mount_atom::value, name);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/daemon.hpp"
 #include "tests/support/media_probe.hpp"
@@ -149,6 +150,7 @@ TEST_CASE("bad input gets go2rtc's error texts and changes nothing in memory or 
       {"/api/streams?name=%FF%FE&src=test:", 400, "streams: name is not valid UTF-8\n"},
       {"/api/streams?name=" + std::string(300, 'n') + "&src=test:", 400, "streams: name longer than 256 bytes\n"},
       {"/api/streams?name=x", 400, "streams: src is required\n"},
+      {"/api/streams?name=x&src=test%3A%3Fsize%3Dhuge", 400, "test: size must be WIDTHxHEIGHT\n"},
   };
   for (auto& b : cases) {
     CAPTURE(b.path);
@@ -263,4 +265,32 @@ TEST_CASE("a malformed config file stops start-up with a message and is left unt
   CHECK(code == 1);
   CHECK(out.find("ERR [config]") != std::string::npos);
   CHECK(read_file(path) == before);
+}
+
+TEST_CASE("preload keeps a stream's source running without viewers, and is persisted") {
+  daemon_process d{cam_yaml};
+  auto c = d.client();
+  auto state = [&] {
+    auto one = c.Get("/api/streams?src=demo");
+    return one && one->body.find("\"state\": \"running\"") != std::string::npos;
+  };
+  CHECK_FALSE(state());
+  auto put = c.Put("/api/preload?src=demo");
+  REQUIRE(put);
+  CHECK(put->status == 200);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!state() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(state());
+  auto list = c.Get("/api/preload");
+  REQUIRE(list);
+  CHECK(list->body == "{\"demo\":{\"consumer\":{\"format_name\":\"preload\"},\"query\":\"video&audio\"}}");
+  CHECK(YAML::LoadFile(d.config_path)["preload"]["demo"]);
+  auto unknown = c.Put("/api/preload?src=nope");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  auto del = c.Delete("/api/preload?src=demo");
+  REQUIRE(del);
+  CHECK(del->status == 200);
+  CHECK(c.Get("/api/preload")->body == "{}");
+  CHECK_FALSE(YAML::LoadFile(d.config_path)["preload"]["demo"]);
 }

@@ -93,3 +93,51 @@ TEST_CASE("deleting a stream ends its RTSP sessions promptly") {
   CHECK(took < std::chrono::seconds(20));  // well before the 60 s the client asked for
   CHECK_FALSE(ffprobe_video(d.rtsp_url("doomed")).ok);
 }
+
+TEST_CASE("H.265 video and Opus, PCMU and AAC audio are restreamed untouched") {
+  struct codec_case {
+    std::string source;  // a test pattern or a fake camera's audio
+    std::string expect;
+  };
+  {
+    daemon_process d{"streams:\n  hevc: \"test:?size=320x240&codec=h265\"\n  opus: \"test:?size=320x240&audio=opus\"\n"
+                     "  pcma: \"test:?size=320x240&audio=pcma\"\n"};
+    for (auto [name, expect] : {std::pair<std::string, std::string>{"hevc", "hevc,320,240"}, {"opus", "opus,48000"},
+                                {"pcma", "pcm_alaw,8000"}}) {
+      CAPTURE(name);
+      auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
+                                      "stream=codec_name,width,height,sample_rate", "-of", "csv=p=0", d.rtsp_url(name)},
+                                     std::chrono::seconds(30));
+      CHECK(code == 0);
+      CHECK(out.find(expect) != std::string::npos);
+    }
+  }
+  camera_options opts;
+  opts.audio = "pcmu";
+  fake_camera cam{opts};
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
+                                  "stream=codec_name,sample_rate", "-of", "csv=p=0", d.rtsp_url("cam")},
+                                 std::chrono::seconds(30));
+  CHECK(code == 0);
+  CHECK(out.find("pcm_mulaw,8000") != std::string::npos);
+}
+
+TEST_CASE("a new RTSP client on a running stream starts on a keyframe") {
+  camera_options opts;
+  opts.gop = 100;  // 4 s: a client that waited for the next keyframe would often start mid-GOP
+  fake_camera cam{opts};
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\npreload:\n  cam: video\n"};
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  for (int i = 0; i < 3; ++i) {
+    auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-select_streams", "v:0",
+                                    "-read_intervals", "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0",
+                                    d.rtsp_url("cam")},
+                                   std::chrono::seconds(30));
+    CHECK(code == 0);
+    CHECK(out.rfind("K", 0) == 0);  // the first packet carries the keyframe flag
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  }
+}

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "actors/track_hub.hpp"
+#include "pipelines/codec_table.hpp"
 #include "pipelines/parse.hpp"
 #include "pipelines/source_launch.hpp"
 
@@ -16,7 +17,7 @@ struct stream_pipeline::glue {
   uint64_t generation = 0;
   GstElement* pipeline = nullptr;  // not owned
   std::atomic<int> outputs_open{0};   // outputs that may still add pads
-  std::atomic<int> parsers_open{0};   // parsebins that have not exposed a pad yet
+  std::atomic<int> tracks_pending{0};  // parsers whose first sample has not arrived yet
   std::atomic<bool> announced{false};
 
   void send(gst_event::kind_t kind, std::string text = {}) {
@@ -24,7 +25,7 @@ struct stream_pipeline::glue {
       caf::anon_send(a, gst_atom::value, gst_event{kind, generation, std::move(text)});
   }
   void maybe_ready() {
-    if (outputs_open.load() == 0 && parsers_open.load() == 0 && !announced.exchange(true))
+    if (outputs_open.load() == 0 && tracks_pending.load() == 0 && !announced.exchange(true))
       send(gst_event::tracks_ready);
   }
 };
@@ -33,20 +34,38 @@ namespace {
 
 using glue = stream_pipeline::glue;
 
+// Per-appsink bookkeeping, owned by the appsink (freed with it).
+struct track_sink {
+  int index;
+  GstCaps* caps = nullptr;  // last caps seen, to notice changes
+  ~track_sink() {
+    if (caps) gst_caps_unref(caps);
+  }
+};
+
 GstFlowReturn on_sample(GstAppSink* sink, gpointer data) {
   auto* g = static_cast<glue*>(data);
   auto* sample = gst_app_sink_pull_sample(sink);
   if (!sample) return GST_FLOW_EOS;
-  auto index = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(sink), "sy-track"));
-  if (auto* buf = gst_sample_get_buffer(sample)) g->hub->push(index, gst_buffer_ref(buf));
+  auto* ts = static_cast<track_sink*>(g_object_get_data(G_OBJECT(sink), "sy-track"));
+  auto* caps = gst_sample_get_caps(sample);
+  if (caps && caps != ts->caps) {
+    bool first = ts->caps == nullptr;
+    gst_caps_replace(&ts->caps, caps);
+    g->hub->update_caps(ts->index, caps);
+    if (first) {  // the track's real caps are known: it counts as ready
+      g->tracks_pending.fetch_sub(1);
+      g->maybe_ready();
+    }
+  }
+  if (auto* buf = gst_sample_get_buffer(sample)) g->hub->push(ts->index, gst_buffer_ref(buf));
   gst_sample_unref(sample);
   return GST_FLOW_OK;
 }
 
-// A parsebin exposed an elementary stream: give it a track and an appsink.
-// Its first pad closes it for readiness: a camera's RTP pad carries one stream.
-void on_parsed_pad(GstElement* parser, GstPad* pad, gpointer data) {
-  auto* g = static_cast<glue*>(data);
+// A parsed elementary stream: give it a track and an appsink. The track is ready
+// (and readiness counted down) when its first sample brings the real caps.
+void attach_track(glue* g, GstPad* pad) {
   auto* caps = gst_pad_get_current_caps(pad);
   if (!caps) caps = gst_pad_query_caps(pad, nullptr);
   auto index = g->hub->add_track(caps);
@@ -55,7 +74,8 @@ void on_parsed_pad(GstElement* parser, GstPad* pad, gpointer data) {
   // sync=false: a relay forwards as soon as data arrives; async=false: a live
   // pipeline must not wait for preroll on a branch added late.
   g_object_set(sink, "sync", FALSE, "async", FALSE, "max-buffers", 200, "drop", TRUE, nullptr);
-  g_object_set_data(G_OBJECT(sink), "sy-track", GINT_TO_POINTER(index));
+  g_object_set_data_full(G_OBJECT(sink), "sy-track", new track_sink{index},
+                         [](gpointer p) { delete static_cast<track_sink*>(p); });
   GstAppSinkCallbacks cbs{};
   cbs.new_sample = on_sample;
   gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, g, nullptr);
@@ -65,25 +85,59 @@ void on_parsed_pad(GstElement* parser, GstPad* pad, gpointer data) {
   gst_pad_link(pad, sinkpad);
   gst_object_unref(sinkpad);
   g->send(gst_event::track_added, std::to_string(index));
-  if (!g_object_get_data(G_OBJECT(parser), "sy-exposed")) {
-    g_object_set_data(G_OBJECT(parser), "sy-exposed", GINT_TO_POINTER(1));
-    g->parsers_open.fetch_sub(1);
-    g->maybe_ready();
-  }
 }
 
-// An output of the source produced a pad: parse whatever it carries.
+// A parsebin exposed a stream. Its first pad takes over the parsebin's own pending
+// count (held since it was created, so readiness cannot be announced before the
+// parsebin has found out what it carries); further pads add their own.
+void on_parsed_pad(GstElement* parser, GstPad* pad, gpointer data) {
+  auto* g = static_cast<glue*>(data);
+  if (g_object_get_data(G_OBJECT(parser), "sy-exposed")) g->tracks_pending.fetch_add(1);
+  else g_object_set_data(G_OBJECT(parser), "sy-exposed", GINT_TO_POINTER(1));
+  attach_track(g, pad);
+}
+
+// The RTP encoding of a source pad (e.g. "H264"), empty if it is not RTP.
+std::string rtp_encoding(GstPad* pad) {
+  auto* caps = gst_pad_get_current_caps(pad);
+  if (!caps) caps = gst_pad_query_caps(pad, nullptr);
+  std::string name;
+  auto* st = gst_caps_get_structure(caps, 0);
+  if (st && gst_structure_has_name(st, "application/x-rtp"))
+    if (auto* enc = gst_structure_get_string(st, "encoding-name")) name = enc;
+  gst_caps_unref(caps);
+  return name;
+}
+
+// An output of the source produced a pad: a known RTP encoding gets its own
+// depayloader (access-unit aligned, no added delay), anything else a parsebin.
 void on_output_pad(GstElement*, GstPad* pad, gpointer data) {
   auto* g = static_cast<glue*>(data);
   if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
-  auto* parser = gst_element_factory_make("parsebin", nullptr);
-  g->parsers_open.fetch_add(1);
-  g_signal_connect(parser, "pad-added", G_CALLBACK(on_parsed_pad), g);
+  GstElement* parser = nullptr;
+  bool depay = false;
+  if (auto* fragment = rtp_depay_fragment(rtp_encoding(pad))) {
+    auto parsed = parse_bin(fragment);
+    parser = parsed.element;
+    depay = parser != nullptr;
+  }
+  if (!parser) {
+    parser = GST_ELEMENT(gst_object_ref_sink(gst_element_factory_make("parsebin", nullptr)));
+    g->tracks_pending.fetch_add(1);
+    g_signal_connect(parser, "pad-added", G_CALLBACK(on_parsed_pad), g);
+  }
   gst_bin_add(GST_BIN(g->pipeline), parser);
+  if (depay) {
+    g->tracks_pending.fetch_add(1);
+    auto* src = gst_element_get_static_pad(parser, "src");
+    attach_track(g, src);
+    gst_object_unref(src);
+  }
   gst_element_sync_state_with_parent(parser);
   auto* sinkpad = gst_element_get_static_pad(parser, "sink");
   if (gst_pad_link(pad, sinkpad) != GST_PAD_LINK_OK) g->send(gst_event::error, "cannot link source output");
   gst_object_unref(sinkpad);
+  gst_object_unref(parser);  // the pipeline holds it
 }
 
 void on_output_done(GstElement*, gpointer data) {

@@ -63,6 +63,17 @@ int track_hub::add_track(GstCaps* caps) {
   return int(tracks_.size() - 1);
 }
 
+void track_hub::update_caps(int index, GstCaps* caps) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  if (index < 0 || size_t(index) >= tracks_.size()) return;
+  auto& t = tracks_[size_t(index)];
+  if (t.caps && gst_caps_is_equal(t.caps, caps)) return;
+  gst_caps_replace(&t.caps, caps);
+  for (auto& s : subscribers_)
+    if (size_t(index) < s.inputs.size() && s.inputs[size_t(index)])
+      gst_app_src_set_caps(GST_APP_SRC(s.inputs[size_t(index)]), caps);
+}
+
 void track_hub::push(int index, GstBuffer* buffer) {
   last_buffer_us_.store(g_get_monotonic_time());
   std::lock_guard<std::mutex> lock{mutex_};

@@ -37,6 +37,8 @@ class track_hub {
   /// A parsed elementary stream appeared; returns its track index. Within an epoch
   /// a track of the same format as one of the previous epoch gets the same index.
   int add_track(GstCaps* caps);
+  /// The track's caps became known or changed (e.g. new SPS); consumers follow.
+  void update_caps(int track, GstCaps* caps);
   /// One buffer of a track (the hub takes the reference).
   void push(int track, GstBuffer* buffer);
 

@@ -16,7 +16,31 @@ const codec_entry codecs[] = {
     {"image/jpeg", "video", "JPEG", "mjpeg", "rtpjpegpay"},
 };
 
+// Depayloaders for what cameras send. H.264/H.265 are forced to alignment=au between
+// depayloader and parser: the depayloader completes an access unit on the RTP
+// marker bit, whereas a parser fed single NAL units can only close an access unit
+// when the next one starts, which delays every frame by one frame interval.
+struct depay_entry {
+  const char* encoding_name;
+  const char* fragment;
+};
+const depay_entry depays[] = {
+    {"H264", "rtph264depay ! video/x-h264,alignment=au ! h264parse"},
+    {"H265", "rtph265depay ! video/x-h265,alignment=au ! h265parse"},
+    {"MPEG4-GENERIC", "rtpmp4gdepay ! aacparse"},
+    {"OPUS", "rtpopusdepay ! opusparse"},
+    {"PCMU", "rtppcmudepay"},
+    {"PCMA", "rtppcmadepay"},
+    {"JPEG", "rtpjpegdepay"},
+};
+
 }  // namespace
+
+const char* rtp_depay_fragment(const std::string& encoding_name) {
+  for (auto& d : depays)
+    if (encoding_name == d.encoding_name) return d.fragment;
+  return nullptr;
+}
 
 const codec_entry* find_codec(const std::string& caps_name) {
   for (auto& c : codecs)

@@ -14,6 +14,11 @@ struct codec_entry {
   const char* payloader;   // launch fragment of the RTP payloader (without name/pt)
 };
 
+/// Launch text that turns one RTP stream of `encoding_name` (e.g. "H264") into parsed,
+/// access-unit-aligned frames, or nullptr when unknown (the caller falls back to
+/// parsebin).
+const char* rtp_depay_fragment(const std::string& encoding_name);
+
 /// The entry for a caps structure name (e.g. "video/x-h264"), or nullptr when the
 /// format cannot be re-served.
 const codec_entry* find_codec(const std::string& caps_name);

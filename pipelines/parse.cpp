@@ -18,4 +18,20 @@ parsed_pipeline parse_launch(const std::string& text) {
   return out;
 }
 
+parsed_pipeline parse_bin(const std::string& text) {
+  GError* err = nullptr;
+  auto* bin = gst_parse_bin_from_description_full(text.c_str(), TRUE, nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &err);
+  parsed_pipeline out;
+  if (err) {
+    out.error = err->message;
+    g_error_free(err);
+    if (bin) gst_object_unref(bin);
+    return out;
+  }
+  if (bin) gst_object_ref_sink(bin);
+  out.element = bin;
+  if (!bin) out.error = "empty bin";
+  return out;
+}
+
 }  // namespace sy

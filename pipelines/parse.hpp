@@ -16,4 +16,7 @@ struct parsed_pipeline {
 /// property fails instead of yielding a half-built pipeline.
 parsed_pipeline parse_launch(const std::string& text);
 
+/// A bin from launch text whose unlinked pads become ghost pads ("sink", "src").
+parsed_pipeline parse_bin(const std::string& text);
+
 }  // namespace sy

@@ -1,6 +1,8 @@
 #include "api/rtsp_server.hpp"
 
 #include <gst/rtsp-server/rtsp-server.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <atomic>
 #include <mutex>
@@ -126,6 +128,15 @@ GstRTSPFilterResult close_if_on_path(GstRTSPServer*, GstRTSPClient* client, gpoi
   return on_path ? GST_RTSP_FILTER_REMOVE : GST_RTSP_FILTER_KEEP;
 }
 
+// Interleaved RTP over TCP is many small writes: Nagle's algorithm would hold each
+// one back until the previous is acknowledged (tens of ms with delayed ACKs).
+void on_client_connected(GstRTSPServer*, GstRTSPClient* client, gpointer) {
+  auto* conn = gst_rtsp_client_get_connection(client);
+  if (!conn) return;
+  if (auto* socket = gst_rtsp_connection_get_read_socket(conn))
+    g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
+}
+
 struct mount_call {
   GstRTSPServer* server;
   std::string path;
@@ -189,6 +200,7 @@ rtsp_server::rtsp_server(caf::actor_system& sys, listen_addr addr, std::chrono::
   auto* pool = gst_rtsp_server_get_thread_pool(impl_->server);
   gst_rtsp_thread_pool_set_max_threads(pool, 128);
   g_object_unref(pool);
+  g_signal_connect(impl_->server, "client-connected", G_CALLBACK(on_client_connected), nullptr);
   GError* err = nullptr;
   auto* source = gst_rtsp_server_create_source(impl_->server, nullptr, &err);
   if (!source) {

@@ -32,8 +32,8 @@ uint64_t unit_hash(GstBuffer* buf) {
   return h ^ map.size;
 }
 
-GstElement* reader(const std::string& url, arrivals& out) {
-  auto text = "rtspsrc location=" + url + " protocols=tcp latency=0 ! rtph264depay ! h264parse ! "
+GstElement* reader(const std::string& url, const std::string& transport, arrivals& out) {
+  auto text = "rtspsrc location=" + url + " protocols=" + transport + " latency=0 ! rtph264depay ! h264parse ! "
               "video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=sink sync=false";
   auto* p = gst_parse_launch(text.c_str(), nullptr);
   auto* sink = gst_bin_get_by_name(GST_BIN(p), "sink");
@@ -64,8 +64,9 @@ int main(int argc, char** argv) {
   sy::test::daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\npreload:\n  cam: \"video\"\n"};
   std::this_thread::sleep_for(std::chrono::seconds(2));
   arrivals direct, relayed;
-  auto* a = reader(cam.url(), direct);
-  auto* b = reader(d.rtsp_url("cam"), relayed);
+  std::string transport = argc > 2 ? argv[2] : "tcp";
+  auto* a = reader(cam.url(), transport, direct);
+  auto* b = reader(d.rtsp_url("cam"), transport, relayed);
   gst_element_set_state(a, GST_STATE_PLAYING);
   gst_element_set_state(b, GST_STATE_PLAYING);
   std::this_thread::sleep_for(std::chrono::seconds(argc > 1 ? std::atoi(argv[1]) : 10));
@@ -76,8 +77,8 @@ int main(int argc, char** argv) {
     auto it = direct.at.find(h);
     if (it != direct.at.end()) added.push_back(double(t - it->second) / 1000.0);
   }
-  std::printf("latency the relay adds (%zu matched frames): median %.2f ms, p90 %.2f ms, p99 %.2f ms\n",
-              added.size(), sy::bench::percentile(added, 50), sy::bench::percentile(added, 90),
+  std::printf("latency the relay adds (RTSP/%s readers, %zu matched frames): median %.2f ms, p90 %.2f ms, p99 %.2f ms\n",
+              transport.c_str(), added.size(), sy::bench::percentile(added, 50), sy::bench::percentile(added, 90),
               sy::bench::percentile(added, 99));
   gst_object_unref(a);
   gst_object_unref(b);

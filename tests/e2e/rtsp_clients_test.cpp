@@ -54,7 +54,7 @@ TEST_CASE("10 RTSP clients at once share one connection to the camera") {
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
   std::vector<std::future<int>> clients;
   for (int i = 0; i < 10; ++i)
-    clients.push_back(std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("cam"), 4); }));
+    clients.push_back(std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("cam"), 4, "tcp", 180); }));
   for (auto& f : clients) CHECK(f.get() >= 75);
   CHECK(cam.client_count() == 1);
 }

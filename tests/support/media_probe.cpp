@@ -1,5 +1,6 @@
 #include "tests/support/media_probe.hpp"
 
+#include <cstdio>
 #include <regex>
 
 #include "tests/support/process.hpp"
@@ -36,7 +37,9 @@ int frames_so_far(const std::string& out) {
 
 int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport, int timeout_s) {
   auto [code, out] = run_process(ffmpeg_reader_argv(url, seconds, transport), std::chrono::seconds(timeout_s));
-  return code == 0 ? frames_so_far(out) : -1;
+  if (code == 0) return frames_so_far(out);
+  std::fprintf(stderr, "ffmpeg on %s failed (exit %d):\n%s\n", url.c_str(), code, out.c_str());
+  return -1;
 }
 
 std::pair<int, int> jpeg_size(const std::string& j) {

@@ -31,9 +31,7 @@ TEST_CASE("a camera's H.264 and AAC are restreamed untouched") {
   fake_camera cam{opts};
   REQUIRE(cam.start() > 0);
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
-  auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
-                                  "stream=codec_name,width,height,sample_rate", "-of", "csv=p=0", d.rtsp_url("cam")},
-                                 std::chrono::seconds(30));
+  auto [code, out] = ffprobe_entries(d.rtsp_url("cam"), "stream=codec_name,width,height,sample_rate");
   CHECK(code == 0);
   CHECK(out.find("h264,352,288") != std::string::npos);
   CHECK(out.find("aac,16000") != std::string::npos);
@@ -95,19 +93,13 @@ TEST_CASE("deleting a stream ends its RTSP sessions promptly") {
 }
 
 TEST_CASE("H.265 video and Opus, PCMU and AAC audio are restreamed untouched") {
-  struct codec_case {
-    std::string source;  // a test pattern or a fake camera's audio
-    std::string expect;
-  };
   {
     daemon_process d{"streams:\n  hevc: \"test:?size=320x240&codec=h265\"\n  opus: \"test:?size=320x240&audio=opus\"\n"
                      "  pcma: \"test:?size=320x240&audio=pcma\"\n"};
     for (auto [name, expect] : {std::pair<std::string, std::string>{"hevc", "hevc,320,240"}, {"opus", "opus,48000"},
                                 {"pcma", "pcm_alaw,8000"}}) {
       CAPTURE(name);
-      auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
-                                      "stream=codec_name,width,height,sample_rate", "-of", "csv=p=0", d.rtsp_url(name)},
-                                     std::chrono::seconds(30));
+      auto [code, out] = ffprobe_entries(d.rtsp_url(name), "stream=codec_name,width,height,sample_rate");
       CHECK(code == 0);
       CHECK(out.find(expect) != std::string::npos);
     }
@@ -117,9 +109,7 @@ TEST_CASE("H.265 video and Opus, PCMU and AAC audio are restreamed untouched") {
   fake_camera cam{opts};
   REQUIRE(cam.start() > 0);
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
-  auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries",
-                                  "stream=codec_name,sample_rate", "-of", "csv=p=0", d.rtsp_url("cam")},
-                                 std::chrono::seconds(30));
+  auto [code, out] = ffprobe_entries(d.rtsp_url("cam"), "stream=codec_name,sample_rate");
   CHECK(code == 0);
   CHECK(out.find("pcm_mulaw,8000") != std::string::npos);
 }

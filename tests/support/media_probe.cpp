@@ -23,6 +23,12 @@ probe_result ffprobe_video(const std::string& url, const std::string& transport)
   return r;
 }
 
+std::pair<int, std::string> ffprobe_entries(const std::string& url, const std::string& entries) {
+  return run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-show_entries", entries, "-of", "csv=p=0",
+                      url},
+                     std::chrono::seconds(30));
+}
+
 std::vector<std::string> ffmpeg_reader_argv(const std::string& url, int seconds, const std::string& transport) {
   return {"ffmpeg", "-nostdin", "-hide_banner", "-rtsp_transport", transport, "-i", url, "-t", std::to_string(seconds),
           "-map", "0:v:0", "-c", "copy", "-f", "null", "-"};

@@ -18,6 +18,10 @@ struct probe_result {
 /// ffprobe the first video stream of `url` (RTSP over `transport`).
 probe_result ffprobe_video(const std::string& url, const std::string& transport = "tcp");
 
+/// ffprobe's csv line(s) of `entries` (e.g. "stream=codec_name,sample_rate") for
+/// `url` over RTSP/TCP; {exit code, output}.
+std::pair<int, std::string> ffprobe_entries(const std::string& url, const std::string& entries);
+
 /// ffmpeg reads `seconds` of media from `url` (copy, no decode); returns the number
 /// of video frames it counted, -1 if ffmpeg failed.
 int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport = "tcp",

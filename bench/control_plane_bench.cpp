@@ -35,7 +35,12 @@ int main(int argc, char** argv) {
           auto t1 = steady_clock::now();
           auto del = c.Delete(("/api/streams?src=" + name).c_str());
           auto t2 = steady_clock::now();
-          if (!put || put->status != 200 || !del || del->status != 200) errors++;
+          if (!put || put->status != 200 || !del || del->status != 200) {
+            if (errors++ < 3)
+              std::fprintf(stderr, "error: put %s, delete %s\n",
+                           put ? std::to_string(put->status).c_str() : httplib::to_string(put.error()).c_str(),
+                           del ? std::to_string(del->status).c_str() : httplib::to_string(del.error()).c_str());
+          }
           lat.push_back(duration<double, std::milli>(t1 - t0).count());
           lat.push_back(duration<double, std::milli>(t2 - t1).count());
         }

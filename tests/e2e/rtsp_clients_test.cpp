@@ -1,6 +1,7 @@
 // Real RTSP clients (ffprobe, ffmpeg) against a real daemon restreaming a fake camera.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <future>
 
 #include "tests/support/daemon.hpp"
@@ -53,7 +54,10 @@ TEST_CASE("10 RTSP clients at once share one connection to the camera") {
   std::vector<std::future<int>> clients;
   for (int i = 0; i < 10; ++i)
     clients.push_back(std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("cam"), 4, "tcp", 180); }));
-  for (auto& f : clients) CHECK(f.get() >= 75);
+  int short_of_frames = 0;
+  for (auto& f : clients) short_of_frames += f.get() >= 75 ? 0 : 1;
+  CHECK(short_of_frames == 0);
+  if (short_of_frames) std::fprintf(stderr, "daemon output:\n%s\n", d.process->output().c_str());
   CHECK(cam.client_count() == 1);
 }
 

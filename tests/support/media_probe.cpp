@@ -30,8 +30,9 @@ std::pair<int, std::string> ffprobe_entries(const std::string& url, const std::s
 }
 
 std::vector<std::string> ffmpeg_reader_argv(const std::string& url, int seconds, const std::string& transport) {
-  return {"ffmpeg", "-nostdin", "-hide_banner", "-rtsp_transport", transport, "-i", url, "-t", std::to_string(seconds),
-          "-map", "0:v:0", "-c", "copy", "-f", "null", "-"};
+  // -timeout: a server that never answers fails the reader in 20 s instead of hanging it.
+  return {"ffmpeg", "-nostdin", "-hide_banner", "-timeout", "20000000", "-rtsp_transport", transport, "-i", url,
+          "-t", std::to_string(seconds), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"};
 }
 
 int frames_so_far(const std::string& out) {

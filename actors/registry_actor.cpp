@@ -74,10 +74,13 @@ struct registry_state {
     return stream;
   }
 
-  caf::result<change_ack> acknowledge(change_ack ack, bool persist, std::vector<std::string> sources) {
+  // Replies with `ack` once the config writer has `change` on disk (at once when the
+  // change is not to be persisted or there is no config file).
+  template <class... Change>
+  caf::result<change_ack> acknowledge(change_ack ack, bool persist, Change&&... change) {
     if (!persist || !cfg.config_writer) return ack;
     auto rp = self->make_response_promise<change_ack>();
-    self->request(cfg.config_writer, caf::infinite, persist_atom::value, ack.name, std::move(sources))
+    self->request(cfg.config_writer, caf::infinite, std::forward<Change>(change)...)
         .then([rp, ack](bool) mutable { rp.deliver(ack); },
               [rp](caf::error& err) mutable { rp.deliver(make_error(errc::persist_failed, error_text(err))); });
     return rp;
@@ -101,7 +104,7 @@ struct registry_state {
     e.sources = sources;
     e.stream = launch(req.name, e);
     streams[req.name] = std::move(e);
-    return acknowledge(ack, req.from == origin::api, std::move(sources));
+    return acknowledge(ack, req.from == origin::api, persist_atom::value, req.name, std::move(sources));
   }
 
   caf::result<change_ack> on_delete(const std::string& name, origin from) {
@@ -112,7 +115,7 @@ struct registry_state {
       retire(name, it->second);
       streams.erase(it);
     }
-    return acknowledge(ack, from == origin::api, {});
+    return acknowledge(ack, from == origin::api, persist_atom::value, name, std::vector<std::string>{});
   }
 
   caf::result<change_ack> on_preload(const std::string& name, bool on, origin from) {
@@ -121,12 +124,7 @@ struct registry_state {
     it->second.preload = on;
     caf::anon_send(it->second.stream, preload_atom::value, on);
     change_ack ack{++seq, name, true};
-    if (!cfg.config_writer || from != origin::api) return ack;
-    auto rp = self->make_response_promise<change_ack>();
-    self->request(cfg.config_writer, caf::infinite, preload_atom::value, name, on)
-        .then([rp, ack](bool) mutable { rp.deliver(ack); },
-              [rp](caf::error& err) mutable { rp.deliver(make_error(errc::persist_failed, error_text(err))); });
-    return rp;
+    return acknowledge(ack, from == origin::api, preload_atom::value, name, on);
   }
 
   stream_info info(const std::string& name, const entry& e) const {

@@ -23,20 +23,34 @@ stream_settings quick() {
   return st;
 }
 
+// A registry with one stream "cam" on `url`, and a consumer attached to it.
+struct attached_camera {
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  registry_actor reg;
+  caf::expected<attachment> att{caf::sec::invalid_argument};
+
+  attached_camera(const std::string& url, stream_settings st = quick()) : reg(spawn_registry(sys, {st, {}, {}, 0})) {
+    REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"cam", {url}, origin::api}));
+    att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
+  }
+  ~attached_camera() {
+    if (att) detach_stream(att->stream, 0);
+    caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a stream whose camera drops retries with backoff and resumes for the attached consumer") {
   test::fake_camera cam;
   int port = cam.start();
   REQUIRE(port > 0);
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  auto reg = spawn_registry(sys, {quick(), {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"cam", {cam.url()}, origin::api}));
-  auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
+  attached_camera fx{cam.url()};
+  auto& att = fx.att;
   REQUIRE(att);
   CHECK(att->hub->caps_names() == std::vector<std::string>{"video/x-h264"});
-  auto status = [&] { return ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam"})->status; };
+  auto status = [&] { return ask<stream_info>(fx.sys, fx.reg, caf::get_atom::value, std::string{"cam"})->status; };
   CHECK(eventually([&] { return status().state == "running"; }, std::chrono::seconds(5)));
 
   cam.stop();
@@ -48,8 +62,6 @@ TEST_CASE("a stream whose camera drops retries with backoff and resumes for the 
   auto resumed = att->hub->last_buffer_us();
   CHECK(eventually([&] { return att->hub->last_buffer_us() > resumed; }, std::chrono::seconds(5)));
   CHECK(status().last_error.empty());
-  detach_stream(att->stream, 0);
-  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("a camera with Basic/Digest credentials in the URL is connected, and credentials are required") {
@@ -99,15 +111,9 @@ TEST_CASE("a camera with AAC audio gives a stream with a video and an audio trac
   opts.audio = "aac";
   test::fake_camera cam{opts};
   REQUIRE(cam.start() > 0);
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  auto reg = spawn_registry(sys, {quick(), {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"cam", {cam.url()}, origin::api}));
-  auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
-  REQUIRE(att);
-  auto names = att->hub->caps_names();
+  attached_camera fx{cam.url()};
+  REQUIRE(fx.att);
+  auto names = fx.att->hub->caps_names();
   std::sort(names.begin(), names.end());
   CHECK(names == std::vector<std::string>{"audio/mpeg", "video/x-h264"});
-  detach_stream(att->stream, 0);
-  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }

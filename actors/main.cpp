@@ -64,12 +64,13 @@ void load_streams(caf::actor_system& sys, const sy::registry_actor& registry, co
   caf::scoped_actor self{sys};
   for (auto& [name, sources] : cfg.streams) {
     self->request(registry, std::chrono::seconds(10), caf::put_atom::value,
-                  sy::put_request{name, sources, sy::origin::config, sy::put_mode::upsert})
+                  sy::put_request{name, sources, sy::origin::config, sy::put_mode::upsert}, sy::deadline{})
         .receive([](const sy::change_ack&) {},
                  [&, n = name](caf::error& e) { sy::log_line('E', "streams", n + ": " + sy::error_text(e)); });
   }
   for (auto& name : cfg.preload) {
-    self->request(registry, std::chrono::seconds(10), sy::preload_atom::value, name, true, sy::origin::config)
+    self->request(registry, std::chrono::seconds(10), sy::preload_atom::value, name, true, sy::origin::config,
+                  sy::deadline{})
         .receive([](const sy::change_ack&) {},
                  [&, n = name](caf::error& e) { sy::log_line('E', "preload", n + ": " + sy::error_text(e)); });
   }

@@ -17,10 +17,21 @@ const char* code_name(errc code) {
     case errc::source_failed: return "source_failed";
     case errc::persist_failed: return "persist_failed";
     case errc::shutting_down: return "shutting_down";
+    case errc::expired: return "expired";
   }
   return "unknown";
 }
 }  // namespace
+
+deadline deadline::after(std::chrono::milliseconds wait) {
+  auto now = std::chrono::steady_clock::now().time_since_epoch();  // CLOCK_MONOTONIC
+  return {std::chrono::duration_cast<std::chrono::nanoseconds>(now + wait).count()};
+}
+
+bool deadline::passed() const {
+  auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return monotonic_ns != 0 && std::chrono::duration_cast<std::chrono::nanoseconds>(now).count() > monotonic_ns;
+}
 
 caf::error make_error(errc code, std::string text) {
   return caf::error(static_cast<uint8_t>(code), category, caf::make_message(std::move(text)));
@@ -48,6 +59,7 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<stream_info>>("std::vector<sy::stream_info>");
   cfg.add_message_type<origin>("sy::origin");
   cfg.add_message_type<put_mode>("sy::put_mode");
+  cfg.add_message_type<deadline>("sy::deadline");
   cfg.add_message_type<put_request>("sy::put_request");
   cfg.add_message_type<change_ack>("sy::change_ack");
   cfg.add_error_category(category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {

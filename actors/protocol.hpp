@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@ enum class errc : uint8_t {
   source_failed,         // no source of the stream produced media in time
   persist_failed,        // the config file could not be written
   shutting_down,         // the daemon is stopping
+  expired,               // a change reached the registry after its sender's deadline
 };
 caf::error make_error(errc code, std::string text);
 // The text carried by an error made with make_error (or CAF's own rendering).
@@ -106,6 +108,19 @@ enum class put_mode : uint8_t {
   update = 2,  // errc::not_found if the name is free (yardctl update)
 };
 
+/// When the sender of a change stops waiting for its answer (CLOCK_MONOTONIC in ns,
+/// 0: never). The registry refuses a change it takes from its mailbox after that
+/// moment (errc::expired), so a caller that timed out knows nothing was changed.
+struct deadline {
+  int64_t monotonic_ns = 0;
+  static deadline after(std::chrono::milliseconds wait);
+  bool passed() const;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deadline& x) {
+  return f(caf::meta::type_name("deadline"), x.monotonic_ns);
+}
+
 /// Create or replace a stream.
 struct put_request {
   std::string name;
@@ -148,6 +163,7 @@ using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using gst_atom = caf::atom_constant<caf::atom("gst")>;
 
 // ---- registry actor (one per daemon; owns every stream name) -----------------
+// Changes (put, delete, preload) carry a deadline: see struct deadline.
 // put:     create or replace a stream; replacing stops the old one and closes its viewers.
 // delete:  remove a stream (acknowledged even when unknown, as go2rtc does).
 // list:    every stream, ordered by name.
@@ -157,12 +173,12 @@ using gst_atom = caf::atom_constant<caf::atom("gst")>;
 // status:  from a stream actor: its latest status (ignored unless sent by the current actor).
 using registry_actor = caf::typed_actor<
     caf::reacts_to<status_atom, std::string, stream_status>,
-    caf::replies_to<caf::put_atom, put_request>::with<change_ack>,
-    caf::replies_to<caf::delete_atom, std::string, origin>::with<change_ack>,
+    caf::replies_to<caf::put_atom, put_request, deadline>::with<change_ack>,
+    caf::replies_to<caf::delete_atom, std::string, origin, deadline>::with<change_ack>,
     caf::replies_to<list_atom>::with<std::vector<stream_info>>,
     caf::replies_to<caf::get_atom, std::string>::with<stream_info>,
     caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
-    caf::replies_to<preload_atom, std::string, bool, origin>::with<change_ack>>;
+    caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>>;
 
 // ---- stream actor (one per stream; dynamically typed, local only) ------------
 // (attach_atom, kind)  -> hub_ptr once the source's tracks are known, or an error.

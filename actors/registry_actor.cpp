@@ -86,7 +86,12 @@ struct registry_state {
     return rp;
   }
 
-  caf::result<change_ack> on_put(put_request req) {
+  static caf::error expired() {
+    return make_error(errc::expired, "request waited too long for the registry; nothing was changed");
+  }
+
+  caf::result<change_ack> on_put(put_request req, deadline until) {
+    if (until.passed()) return expired();
     auto sources = resolve_aliases(req);
     if (auto err = validate(req, sources)) return err;
     change_ack ack{++seq, req.name, false};
@@ -107,7 +112,8 @@ struct registry_state {
     return acknowledge(ack, req.from == origin::api, persist_atom::value, req.name, std::move(sources));
   }
 
-  caf::result<change_ack> on_delete(const std::string& name, origin from) {
+  caf::result<change_ack> on_delete(const std::string& name, origin from, deadline until) {
+    if (until.passed()) return expired();
     change_ack ack{++seq, name, false};
     auto it = streams.find(name);
     if (it != streams.end()) {
@@ -118,7 +124,8 @@ struct registry_state {
     return acknowledge(ack, from == origin::api, persist_atom::value, name, std::vector<std::string>{});
   }
 
-  caf::result<change_ack> on_preload(const std::string& name, bool on, origin from) {
+  caf::result<change_ack> on_preload(const std::string& name, bool on, origin from, deadline until) {
+    if (until.passed()) return expired();
     auto it = streams.find(name);
     if (it == streams.end()) return make_error(errc::not_found, "stream not found");
     it->second.preload = on;
@@ -173,13 +180,15 @@ registry_actor::behavior_type registry_behavior(registry_actor::stateful_pointer
   self->state.cfg = std::move(cfg);
   self->set_down_handler([self](caf::down_msg& msg) { self->state.on_down(msg); });
   return {
-      [self](caf::put_atom, put_request req) { return self->state.on_put(std::move(req)); },
-      [self](caf::delete_atom, const std::string& name, origin from) { return self->state.on_delete(name, from); },
+      [self](caf::put_atom, put_request req, deadline until) { return self->state.on_put(std::move(req), until); },
+      [self](caf::delete_atom, const std::string& name, origin from, deadline until) {
+        return self->state.on_delete(name, from, until);
+      },
       [self](list_atom) { return self->state.on_list(); },
       [self](caf::get_atom, const std::string& name) { return self->state.on_get(name); },
       [self](lookup_atom, const std::string& name) { return self->state.on_lookup(name); },
-      [self](preload_atom, const std::string& name, bool on, origin from) {
-        return self->state.on_preload(name, on, from);
+      [self](preload_atom, const std::string& name, bool on, origin from, deadline until) {
+        return self->state.on_preload(name, on, from, until);
       },
       [self](status_atom, const std::string& name, stream_status st) { self->state.on_status(name, std::move(st)); },
   };

@@ -19,6 +19,7 @@ struct api_context {
   std::string rtsp_listen;        // e.g. ":8554"
   std::string rtsp_default_query;
   std::chrono::milliseconds request_timeout{5000};   // registry calls
+  std::chrono::milliseconds persist_timeout{30000};  // a taken change's config write
   std::chrono::milliseconds media_timeout{10000};    // waiting for a source's media
   std::function<void(int)> request_exit;             // POST /api/exit
 };

@@ -15,7 +15,8 @@ int http_status(const caf::error& err) {
     case errc::already_exists: return 409;
     case errc::source_failed: return 500;
     case errc::persist_failed: return 500;
-    case errc::shutting_down: return 503;
+    case errc::shutting_down:
+    case errc::expired: return 503;
     case errc::none: break;
   }
   if (err == caf::sec::request_timeout) return 504;

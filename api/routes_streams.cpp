@@ -22,6 +22,8 @@ std::vector<std::string> params(const httplib::Request& req, const char* key) {
 
 // The registry's sequence number lets clients (and the seed tests) order changes.
 void send_ack(httplib::Response& res, const caf::expected<change_ack>& ack) {
+  if (!ack && ack.error() == caf::sec::request_timeout)
+    return send_error(res, 504, "timed out writing the config file; the change may have been applied");
   if (!ack) return send_error(res, ack.error());
   res.status = 200;
   res.set_header("X-Switchyard-Seq", std::to_string(ack->seq));
@@ -54,12 +56,12 @@ void put_stream(const api_context& ctx, const httplib::Request& req, httplib::Re
   if (from == origin::patch && !req.has_param("name")) return send_error(res, 400, "streams: name is required");
   if (sources.empty()) return send_error(res, 400, "streams: src is required");
   if (name.empty() && from == origin::api) name = sources.front();
-  send_ack(res, call_registry<change_ack>(ctx, caf::put_atom::value, put_request{name, sources, from, put_mode::upsert}));
+  send_ack(res, change_registry(ctx, caf::put_atom::value, put_request{name, sources, from, put_mode::upsert}));
 }
 
 void delete_stream(const api_context& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!req.has_param("src")) return send_error(res, 400, "streams: src is required");
-  send_ack(res, call_registry<change_ack>(ctx, caf::delete_atom::value, req.get_param_value("src"), origin::api));
+  send_ack(res, change_registry(ctx, caf::delete_atom::value, req.get_param_value("src"), origin::api));
 }
 
 void get_preload(const api_context& ctx, httplib::Response& res) {
@@ -87,7 +89,7 @@ void get_preload(const api_context& ctx, httplib::Response& res) {
 
 void set_preload(const api_context& ctx, const httplib::Request& req, httplib::Response& res, bool on) {
   if (!req.has_param("src")) return send_error(res, 400, "preload: src is required");
-  send_ack(res, call_registry<change_ack>(ctx, preload_atom::value, req.get_param_value("src"), on, origin::api));
+  send_ack(res, change_registry(ctx, preload_atom::value, req.get_param_value("src"), on, origin::api));
 }
 
 }  // namespace

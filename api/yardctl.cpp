@@ -43,13 +43,20 @@ std::string ack_json(const sy::change_ack& ack) {
   return buf.GetString();
 }
 
+// The daemon's monotonic clock is not ours to compare with (it may be another host's):
+// yardctl's changes never expire in the registry's queue.
+constexpr sy::deadline no_deadline{};
+
 template <class T, class F, class... Ts>
 outcome ask(caf::actor_system& sys, const sy::registry_actor& reg, F encode, Ts&&... xs) {
   caf::scoped_actor self{sys};
   outcome out;
-  self->request(reg, std::chrono::seconds(15), std::forward<Ts>(xs)...)
+  self->request(reg, std::chrono::seconds(45), std::forward<Ts>(xs)...)
       .receive([&](T& value) { out.output = encode(value); },
-               [&](caf::error& e) { out = {1, {}, sy::error_text(e)}; });
+               [&](caf::error& e) {
+                 out = {1, {}, e == caf::sec::request_timeout ? "no answer from the daemon in 45 s (a change may still be applied)"
+                                                              : sy::error_text(e)};
+               });
   return out;
 }
 
@@ -62,11 +69,11 @@ outcome execute(caf::actor_system& sys, const sy::registry_actor& reg, const std
   if (cmd == "get" && n == 2)
     return ask<sy::stream_info>(sys, reg, sy::stream_json, caf::get_atom::value, argv[1]);
   if (cmd == "delete" && n == 2)
-    return ask<sy::change_ack>(sys, reg, ack_json, caf::delete_atom::value, argv[1], sy::origin::api);
+    return ask<sy::change_ack>(sys, reg, ack_json, caf::delete_atom::value, argv[1], sy::origin::api, no_deadline);
   if ((cmd == "create" || cmd == "update") && n >= 3) {
     sy::put_request req{argv[1], {argv.begin() + 2, argv.end()}, sy::origin::api,
                         cmd == "create" ? sy::put_mode::create : sy::put_mode::update};
-    return ask<sy::change_ack>(sys, reg, ack_json, caf::put_atom::value, std::move(req));
+    return ask<sy::change_ack>(sys, reg, ack_json, caf::put_atom::value, std::move(req), no_deadline);
   }
   return {2, {}, "bad command: " + cmd};
 }

@@ -29,13 +29,13 @@ TEST_CASE("create, replace, list, get and delete follow go2rtc's semantics") {
   caf::actor_system sys{cfg};
   auto reg = spawn_registry(sys, {});
 
-  auto a = ask<change_ack>(sys, reg, caf::put_atom::value, put("cam1", {"test:"}));
+  auto a = ask<change_ack>(sys, reg, caf::put_atom::value, put("cam1", {"test:"}), deadline{});
   REQUIRE(a);
   CHECK_FALSE(a->existed);
   auto first = ask<caf::actor>(sys, reg, lookup_atom::value, std::string{"cam1"});
   REQUIRE(first);
 
-  auto b = ask<change_ack>(sys, reg, caf::put_atom::value, put("cam1", {"test:?fps=5", "test:?fps=10"}));
+  auto b = ask<change_ack>(sys, reg, caf::put_atom::value, put("cam1", {"test:?fps=5", "test:?fps=10"}), deadline{});
   REQUIRE(b);
   CHECK(b->existed);
   CHECK(b->seq > a->seq);
@@ -54,13 +54,13 @@ TEST_CASE("create, replace, list, get and delete follow go2rtc's semantics") {
   CHECK(info->sources == std::vector<std::string>{"test:?fps=5", "test:?fps=10"});
   CHECK(info->status.state == "idle");
 
-  CHECK(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam2", {"test:"})));
+  CHECK(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam2", {"test:"}), deadline{}));
   CHECK(names(sys, reg) == std::vector<std::string>{"cam1", "cam2"});
 
-  auto d = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"cam1"}, origin::api);
+  auto d = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"cam1"}, origin::api, deadline{});
   REQUIRE(d);
   CHECK(d->existed);
-  auto gone = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"nope"}, origin::api);
+  auto gone = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"nope"}, origin::api, deadline{});
   REQUIRE(gone);  // deleting an unknown name is acknowledged, as go2rtc does
   CHECK_FALSE(gone->existed);
   CHECK(names(sys, reg) == std::vector<std::string>{"cam2"});
@@ -70,11 +70,33 @@ TEST_CASE("create, replace, list, get and delete follow go2rtc's semantics") {
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
+TEST_CASE("a change that reaches the registry after its deadline is refused and changes nothing") {
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  auto reg = spawn_registry(sys, {});
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("kept", {"test:"}), deadline{}));
+  auto past = deadline::after(std::chrono::milliseconds(-1));
+  auto late_put = ask<change_ack>(sys, reg, caf::put_atom::value, put("late", {"test:"}), past);
+  REQUIRE_FALSE(late_put);
+  CHECK(error_code(late_put.error()) == errc::expired);
+  auto late_delete = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"kept"}, origin::api, past);
+  CHECK(error_code(late_delete.error()) == errc::expired);
+  auto late_preload = ask<change_ack>(sys, reg, preload_atom::value, std::string{"kept"}, true, origin::api, past);
+  CHECK(error_code(late_preload.error()) == errc::expired);
+  CHECK(names(sys, reg) == std::vector<std::string>{"kept"});
+  auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"kept"});
+  REQUIRE(info);
+  CHECK_FALSE(info->preload);
+  // A deadline still ahead is no obstacle.
+  CHECK(ask<change_ack>(sys, reg, caf::put_atom::value, put("soon", {"test:"}), deadline::after(std::chrono::seconds(5))));
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
 TEST_CASE("bad names and sources are refused and change nothing") {
   system_config cfg;
   caf::actor_system sys{cfg};
   auto reg = spawn_registry(sys, {});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("keep", {"test:"})));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("keep", {"test:"}), deadline{}));
   struct bad_case {
     put_request req;
     errc code;
@@ -94,7 +116,7 @@ TEST_CASE("bad names and sources are refused and change nothing") {
   };
   for (auto& c : cases) {
     CAPTURE(c.text);
-    auto res = ask<change_ack>(sys, reg, caf::put_atom::value, c.req);
+    auto res = ask<change_ack>(sys, reg, caf::put_atom::value, c.req, deadline{});
     REQUIRE_FALSE(res);
     CHECK(error_code(res.error()) == c.code);
     CHECK(error_text(res.error()) == c.text);
@@ -110,10 +132,10 @@ TEST_CASE("insecure producers are accepted from the config file only") {
   system_config cfg;
   caf::actor_system sys{cfg};
   auto reg = spawn_registry(sys, {});
-  auto api = ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::api});
+  auto api = ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::api}, deadline{});
   CHECK(error_code(api.error()) == errc::insecure_source);
   // gst: is not built yet: from the config file it is "not supported", not insecure.
-  auto file = ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::config});
+  auto file = ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::config}, deadline{});
   CHECK(error_code(file.error()) == errc::source_not_supported);
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
@@ -124,7 +146,7 @@ TEST_CASE("a consumer attached to a stream gets its tracks, and a replace ends i
   stream_settings st;
   st.linger = std::chrono::milliseconds(200);
   auto reg = spawn_registry(sys, {st, {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:?size=320x240&fps=25"})));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:?size=320x240&fps=25"}), deadline{}));
   auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
   REQUIRE(att);
   CHECK(att->hub->caps_names() == std::vector<std::string>{"video/x-h264"});
@@ -146,7 +168,7 @@ TEST_CASE("a consumer attached to a stream gets its tracks, and a replace ends i
   CHECK(id != 0);
   CHECK(eventually([&] { return buffers.load() > 10; }, std::chrono::seconds(5)));
 
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:"})));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:"}), deadline{}));
   auto* bus = gst_element_get_bus(pipeline);
   auto* eos = gst_bus_timed_pop_filtered(bus, 5 * GST_SECOND, GST_MESSAGE_EOS);
   CHECK(eos != nullptr);
@@ -165,7 +187,7 @@ TEST_CASE("a stream disconnects its source a linger time after its last consumer
   stream_settings st;
   st.linger = std::chrono::milliseconds(300);
   auto reg = spawn_registry(sys, {st, {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"})));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
   auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
   REQUIRE(att);
   auto state = [&] { return ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam"})->status.state; };
@@ -186,7 +208,7 @@ TEST_CASE("attaching to a source that never delivers fails with the source's err
   st.backoff_min = std::chrono::milliseconds(200);
   auto reg = spawn_registry(sys, {st, {}, {}, 0});
   // Port 1 on loopback: connection refused at once.
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("dead", {"rtsp://127.0.0.1:1/x"})));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("dead", {"rtsp://127.0.0.1:1/x"}), deadline{}));
   auto att = attach_stream(sys, reg, "dead", "test", std::chrono::seconds(10));
   REQUIRE_FALSE(att);
   CHECK(error_code(att.error()) == errc::source_failed);

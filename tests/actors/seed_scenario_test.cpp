@@ -70,18 +70,18 @@ void next(caf::stateful_actor<requester_state>* self, registry_actor reg, caf::a
     case op_kind::put: {
       std::vector<std::string> sources{"test:?fps=" + std::to_string(1 + st.rng() % 60)};
       (*st.log)[index].sources = sources;
-      self->request(reg, caf::infinite, caf::put_atom::value, put_request{rec.name, sources, origin::api})
+      self->request(reg, caf::infinite, caf::put_atom::value, put_request{rec.name, sources, origin::api}, deadline{})
           .then(on_ack, on_error);
       break;
     }
     case op_kind::bad_put: {
       auto bad = st.rng() % 2 ? put_request{rec.name, {"exec:evil"}, origin::api}
                               : put_request{std::string(1, '\x01') + rec.name, {"test:"}, origin::api};
-      self->request(reg, caf::infinite, caf::put_atom::value, bad).then(on_ack, on_error);
+      self->request(reg, caf::infinite, caf::put_atom::value, bad, deadline{}).then(on_ack, on_error);
       break;
     }
     case op_kind::del:
-      self->request(reg, caf::infinite, caf::delete_atom::value, rec.name, origin::api).then(on_ack, on_error);
+      self->request(reg, caf::infinite, caf::delete_atom::value, rec.name, origin::api, deadline{}).then(on_ack, on_error);
       break;
     case op_kind::list:
       self->request(reg, caf::infinite, list_atom::value)

@@ -31,7 +31,7 @@ struct attached_camera {
   caf::expected<attachment> att{caf::sec::invalid_argument};
 
   attached_camera(const std::string& url, stream_settings st = quick()) : reg(spawn_registry(sys, {st, {}, {}, 0})) {
-    REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"cam", {url}, origin::api}));
+    REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"cam", {url}, origin::api}, deadline{}));
     att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
   }
   ~attached_camera() {
@@ -76,9 +76,9 @@ TEST_CASE("a camera with Basic/Digest credentials in the URL is connected, and c
   auto st = quick();
   st.start_timeout = std::chrono::seconds(4);
   auto reg = spawn_registry(sys, {st, {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"good", {cam.url()}, origin::api}));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"good", {cam.url()}, origin::api}, deadline{}));
   auto bad_url = "rtsp://admin:wrong@127.0.0.1:" + std::to_string(port) + "/stream";
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"bad", {bad_url}, origin::api}));
+  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"bad", {bad_url}, origin::api}, deadline{}));
   auto good = attach_stream(sys, reg, "good", "test", std::chrono::seconds(10));
   CHECK(good);
   auto bad = attach_stream(sys, reg, "bad", "test", std::chrono::seconds(10));
@@ -94,7 +94,7 @@ TEST_CASE("a second source is used when the first one fails") {
   caf::actor_system sys{cfg};
   auto reg = spawn_registry(sys, {quick(), {}, {}, 0});
   REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value,
-                          put_request{"cam", {"rtsp://127.0.0.1:1/none", cam.url()}, origin::api}));
+                          put_request{"cam", {"rtsp://127.0.0.1:1/none", cam.url()}, origin::api}, deadline{}));
   auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
   REQUIRE(att);
   auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam"});

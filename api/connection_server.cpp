@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 
 namespace sy {
 namespace {
 
 constexpr int io_timeout_ms = 10000;   // a peer that stalls mid-request or mid-response
 constexpr int stop_check_ms = 100;     // how often an idle connection notices a stop
+constexpr int finish_grace_ms = 2000;  // how long a stop waits for requests in progress
 
 bool poll_for(socket_t sock, short events, int timeout_ms) {
   pollfd p{sock, events, 0};
@@ -102,6 +104,15 @@ bool connection_server::process_and_close_socket(socket_t sock) {
 void connection_server::close_all() {
   stopping_ = true;
   stop();
+  // Idle keep-alive connections notice stopping_ within stop_check_ms; a request in
+  // progress (POST /api/exit's own answer, a snapshot) gets a moment to finish.
+  for (int waited = 0; waited < finish_grace_ms; waited += 10) {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      if (open_.empty()) return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   std::lock_guard<std::mutex> lock{mutex_};
   for (auto sock : open_) ::shutdown(sock, SHUT_RDWR);
 }

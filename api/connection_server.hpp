@@ -18,7 +18,8 @@ namespace sy {
 
 class connection_server : public httplib::Server {
  public:
-  /// Stops accepting and closes every open connection (in-flight requests end).
+  /// Stops accepting, lets requests in progress finish (up to 2 s) and closes every
+  /// open connection.
   void close_all();
 
  private:

@@ -128,9 +128,18 @@ GstRTSPFilterResult close_if_on_path(GstRTSPServer*, GstRTSPClient* client, gpoi
   return on_path ? GST_RTSP_FILTER_REMOVE : GST_RTSP_FILTER_KEEP;
 }
 
+// A relay forwards what arrives when it arrives. Each PLAY turns gst-rtsp-server's
+// rate control on (its RTP sinks then wait on the clock, which turns every jitter of
+// the source's timestamps into added latency, up to a frame); it is turned off again
+// as soon as the PLAY is handled.
+void on_play_request(GstRTSPClient*, GstRTSPContext* ctx, gpointer) {
+  if (ctx->media) gst_rtsp_media_set_rate_control(ctx->media, FALSE);
+}
+
 // Interleaved RTP over TCP is many small writes: Nagle's algorithm would hold each
 // one back until the previous is acknowledged (tens of ms with delayed ACKs).
 void on_client_connected(GstRTSPServer*, GstRTSPClient* client, gpointer) {
+  g_signal_connect(client, "play-request", G_CALLBACK(on_play_request), nullptr);
   auto* conn = gst_rtsp_client_get_connection(client);
   if (!conn) return;
   if (auto* socket = gst_rtsp_connection_get_read_socket(conn))

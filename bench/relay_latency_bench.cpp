@@ -33,7 +33,7 @@ uint64_t unit_hash(GstBuffer* buf) {
 }
 
 GstElement* reader(const std::string& url, const std::string& transport, arrivals& out) {
-  auto text = "rtspsrc location=" + url + " protocols=" + transport + " latency=0 ! rtph264depay ! h264parse ! "
+  auto text = "rtspsrc location=" + url + " protocols=" + transport + " latency=0 ! rtph264depay ! video/x-h264,alignment=au ! h264parse ! "
               "video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=sink sync=false";
   auto* p = gst_parse_launch(text.c_str(), nullptr);
   auto* sink = gst_bin_get_by_name(GST_BIN(p), "sink");

@@ -2,6 +2,8 @@
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <atomic>
 #include <chrono>
@@ -130,6 +132,11 @@ int fake_camera::start(int port) {
     gst_rtsp_media_factory_add_role(factory, "user", GST_RTSP_PERM_MEDIA_FACTORY_ACCESS, G_TYPE_BOOLEAN, TRUE,
                                     GST_RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, G_TYPE_BOOLEAN, TRUE, nullptr);
   }
+  // Like an IP camera's RTSP server: no Nagle delay on interleaved RTP.
+  g_signal_connect(server_, "client-connected", G_CALLBACK(+[](GstRTSPServer*, GstRTSPClient* client, gpointer) {
+    if (auto* conn = gst_rtsp_client_get_connection(client))
+      g_socket_set_option(gst_rtsp_connection_get_read_socket(conn), IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
+  }), nullptr);
   auto* mounts = gst_rtsp_server_get_mount_points(server_);
   gst_rtsp_mount_points_add_factory(mounts, "/stream", factory);
   g_object_unref(mounts);

@@ -11,6 +11,8 @@
 #include "actors/attach_client.hpp"
 #include "actors/log.hpp"
 #include "actors/track_hub.hpp"
+#include "api/rtsp_keyframe_gate.hpp"
+#include "pipelines/codec_table.hpp"
 #include "pipelines/consumer_launch.hpp"
 #include "pipelines/parse.hpp"
 
@@ -29,6 +31,7 @@ namespace {
 struct rtsp_feed {
   attachment att;
   std::vector<GstElement*> inputs;  // not owned; index = track
+  GstElement* video_payloader = nullptr;  // not owned
   std::once_flag subscribed;
   std::atomic<uint64_t> id{0};
 
@@ -38,6 +41,17 @@ struct rtsp_feed {
     detach_stream(att.stream, sub);
   }
 };
+
+// The element an appsrc feeds (its payloader); owned by the bin.
+GstElement* downstream_of(GstElement* src) {
+  auto* pad = gst_element_get_static_pad(src, "src");
+  auto* peer = pad ? gst_pad_get_peer(pad) : nullptr;
+  auto* element = peer ? gst_pad_get_parent_element(peer) : nullptr;
+  if (peer) gst_object_unref(peer);
+  if (pad) gst_object_unref(pad);
+  if (element) gst_object_unref(element);
+  return element;
+}
 
 void on_need_data(GstAppSrc*, guint, gpointer data) {
   auto* feed = static_cast<rtsp_feed*>(data);
@@ -86,6 +100,9 @@ static GstElement* sy_media_factory_create_element(GstRTSPMediaFactory* base, co
       gst_caps_unref(caps);
     }
     g_signal_connect(src, "need-data", G_CALLBACK(sy::on_need_data), feed.get());
+    auto* codec = sy::find_codec(names[i]);
+    if (!feed->video_payloader && codec && std::string(codec->kind) == "video")
+      feed->video_payloader = sy::downstream_of(src);
     gst_object_unref(src);  // the bin keeps it alive as long as the feed matters
   }
   g_object_set_data_full(G_OBJECT(parsed.element), "sy-feed", feed.release(),
@@ -93,6 +110,14 @@ static GstElement* sy_media_factory_create_element(GstRTSPMediaFactory* base, co
   // The factory takes the floating reference of what we return.
   g_object_force_floating(G_OBJECT(parsed.element));
   return parsed.element;
+}
+
+static void sy_media_factory_configure(GstRTSPMediaFactory* base, GstRTSPMedia* media) {
+  GST_RTSP_MEDIA_FACTORY_CLASS(sy_media_factory_parent_class)->configure(base, media);
+  auto* element = gst_rtsp_media_get_element(media);
+  if (auto* feed = static_cast<sy::rtsp_feed*>(g_object_get_data(G_OBJECT(element), "sy-feed")))
+    sy::install_keyframe_gate(media, feed->video_payloader);
+  gst_object_unref(element);
 }
 
 static void sy_media_factory_finalize(GObject* obj) {
@@ -104,6 +129,7 @@ static void sy_media_factory_finalize(GObject* obj) {
 
 static void sy_media_factory_class_init(SyMediaFactoryClass* klass) {
   GST_RTSP_MEDIA_FACTORY_CLASS(klass)->create_element = sy_media_factory_create_element;
+  GST_RTSP_MEDIA_FACTORY_CLASS(klass)->configure = sy_media_factory_configure;
   G_OBJECT_CLASS(klass)->finalize = sy_media_factory_finalize;
 }
 
@@ -140,6 +166,7 @@ void on_play_request(GstRTSPClient*, GstRTSPContext* ctx, gpointer) {
 // one back until the previous is acknowledged (tens of ms with delayed ACKs).
 void on_client_connected(GstRTSPServer*, GstRTSPClient* client, gpointer) {
   g_signal_connect(client, "play-request", G_CALLBACK(on_play_request), nullptr);
+  watch_client_plays(client);
   auto* conn = gst_rtsp_client_get_connection(client);
   if (!conn) return;
   if (auto* socket = gst_rtsp_connection_get_read_socket(conn))

@@ -1,8 +1,10 @@
 // Real RTSP clients (ffprobe, ffmpeg) against a real daemon restreaming a fake camera.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <cstdio>
 #include <future>
+#include <regex>
 
 #include "tests/support/daemon.hpp"
 #include "tests/support/fake_camera.hpp"
@@ -134,4 +136,48 @@ TEST_CASE("a new RTSP client on a running stream starts on a keyframe") {
     CHECK(out.rfind("K", 0) == 0);  // the first packet carries the keyframe flag
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
   }
+}
+
+TEST_CASE("a client that joins while another is watching starts on a keyframe, over TCP and UDP") {
+  camera_options opts;
+  opts.gop = 50;  // 2 s: joiners land mid-GOP
+  fake_camera cam{opts};
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  child_process watcher{ffmpeg_reader_argv(d.rtsp_url("cam"), 60)};  // keeps the shared media in flight
+  for (int i = 0; i < 150 && frames_so_far(watcher.output()) < 25; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(frames_so_far(watcher.output()) >= 25);
+  for (std::string transport : {"tcp", "udp", "tcp", "udp"}) {
+    CAPTURE(transport);
+    auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", transport, "-select_streams", "v:0",
+                                    "-read_intervals", "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0",
+                                    d.rtsp_url("cam")},
+                                   std::chrono::seconds(30));
+    CAPTURE(out);
+    CHECK(code == 0);
+    CHECK(out.rfind("K", 0) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  }
+  auto before = frames_so_far(watcher.output());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(frames_so_far(watcher.output()) - before >= 35);  // the watcher never noticed the joiners
+  {  // a joiner that vanishes while it waits for the keyframe (no TEARDOWN)
+    child_process vanishing{ffmpeg_reader_argv(d.rtsp_url("cam"), 60)};
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    vanishing.signal(SIGKILL);
+    vanishing.wait(std::chrono::seconds(10));
+  }
+  // Once everyone has left, the media ends and lets go of the stream (the gate left
+  // gst-rtsp-server's count of active viewers balanced).
+  watcher.signal(SIGINT);
+  watcher.wait(std::chrono::seconds(10));
+  auto c = d.client();
+  bool released = false;
+  for (int i = 0; i < 100 && !released; ++i) {
+    auto res = c.Get("/api/streams?src=cam");
+    released = res && std::regex_search(res->body, std::regex(R"("consumers":\s*null)"));
+    if (!released) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  CHECK(released);
 }

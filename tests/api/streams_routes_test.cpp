@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -265,6 +266,7 @@ TEST_CASE("a malformed config file stops start-up with a message and is left unt
   CHECK(code == 1);
   CHECK(out.find("ERR [config]") != std::string::npos);
   CHECK(read_file(path) == before);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("preload keeps a stream's source running without viewers, and is persisted") {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace sy::test {
@@ -35,8 +36,14 @@ daemon_process::daemon_process(const std::string& yaml, std::string d) : dir(std
   start();
 }
 
+daemon_process::daemon_process(const std::string& yaml) : daemon_process(yaml, make_temp_dir()) {
+  owns_dir = true;
+}
+
 daemon_process::~daemon_process() {
   if (process) stop();
+  std::error_code ignored;
+  if (owns_dir) std::filesystem::remove_all(dir, ignored);
 }
 
 namespace {

@@ -16,8 +16,11 @@ std::string make_temp_dir();
 
 class daemon_process {
  public:
-  /// `yaml` is appended to a config that binds every port to 127.0.0.1:0.
-  explicit daemon_process(const std::string& yaml = {}, std::string dir = make_temp_dir());
+  /// `yaml` is appended to a config that binds every port to 127.0.0.1:0, written
+  /// into a temporary directory of its own (removed with the fixture)...
+  explicit daemon_process(const std::string& yaml = {});
+  /// ... or into `dir`, which is left as it is.
+  daemon_process(const std::string& yaml, std::string dir);
   ~daemon_process();
 
   /// Starts (again) on the same config file; false if it did not come up.
@@ -31,6 +34,7 @@ class daemon_process {
   int rtsp_port = 0;
   int ctl_port = 0;
   std::string dir;
+  bool owns_dir = false;
   std::string config_path;
   std::unique_ptr<child_process> process;
 

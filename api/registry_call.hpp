@@ -1,5 +1,5 @@
 // A blocking call from an HTTP handler thread to the registry, through the thread's
-// own blocking actor (a timed-out reply is dropped before the next request).
+// own blocking actor (replaced after a timeout, so a late reply reaches nobody).
 #pragma once
 
 #include <caf/all.hpp>
@@ -8,11 +8,14 @@
 
 namespace sy {
 
-/// The calling thread's own blocking actor, made on its first call and reused, with
-/// replies to requests it gave up on dropped. Making a scoped_actor per request takes
-/// CAF 0.17's logger spinlock exclusively twice; with a hundred HTTP threads on two
-/// cores (worse under TSan) that spinning starved every request.
+/// The calling thread's own blocking actor, made on its first call and reused. Making
+/// a scoped_actor per request takes CAF 0.17's logger spinlock exclusively twice; with
+/// a hundred HTTP threads on two cores (worse under TSan) that spinning starved every
+/// request.
 caf::scoped_actor& thread_caller(caf::actor_system& sys);
+/// Drops it after a request timed out, so the late reply goes nowhere instead of
+/// waiting in the mailbox of the next request.
+void retire_thread_caller();
 
 template <class T, class... Ts>
 caf::expected<T> call_registry_for(const api_context& ctx, std::chrono::milliseconds wait, Ts&&... xs) {
@@ -21,6 +24,7 @@ caf::expected<T> call_registry_for(const api_context& ctx, std::chrono::millisec
   caf::expected<T> out{caf::sec::request_timeout};
   self->request(ctx.registry, wait, std::forward<Ts>(xs)...)
       .receive([&](T& value) { out = std::move(value); }, [&](caf::error& err) { out = std::move(err); });
+  if (!out && out.error() == caf::sec::request_timeout) retire_thread_caller();
   return out;
 }
 

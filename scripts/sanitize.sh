@@ -16,12 +16,7 @@ case "$kind" in
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=66:suppressions=$supp/asan.supp"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=66:suppressions=$supp/ubsan.supp"
-    # Known open problem: under ASan on a loaded 2-core machine, one of ten RTSP
-    # clients that connect at the same instant sometimes never gets its DESCRIBE
-    # answered (seen in 2 of 4 fresh-clone CI runs, never reproduced by hand, never
-    # seen without ASan). The rtsp_load suite stays in the plain run; it is left out
-    # here until that is understood, so CI does not fail on it at random.
-    meson test -C build-asan --print-errorlogs --num-processes 1 --timeout-multiplier 3 --no-suite rtsp_load "$@"
+    meson test -C build-asan --print-errorlogs --num-processes 1 --timeout-multiplier 3 "$@"
     ;;
   tsan)
     prefix=$(./scripts/build-tsan-caf.sh | tail -1)

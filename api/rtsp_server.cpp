@@ -112,9 +112,22 @@ static GstElement* sy_media_factory_create_element(GstRTSPMediaFactory* base, co
   return parsed.element;
 }
 
+// A relay forwards what arrives when it arrives: the UDP sinks gst-rtsp-server adds
+// would wait on the clock (its rate control covers only the TCP sink; see
+// on_play_request), which turns the jitter of the source's timestamps into a constant
+// added latency of up to a frame.
+static void sy_element_added(GstBin*, GstBin*, GstElement* element, gpointer) {
+  auto* factory = gst_element_get_factory(element);
+  if (factory && std::string(GST_OBJECT_NAME(factory)) == "multiudpsink") g_object_set(element, "sync", FALSE, nullptr);
+}
+
 static void sy_media_factory_configure(GstRTSPMediaFactory* base, GstRTSPMedia* media) {
   GST_RTSP_MEDIA_FACTORY_CLASS(sy_media_factory_parent_class)->configure(base, media);
   auto* element = gst_rtsp_media_get_element(media);
+  if (auto* pipeline = gst_object_get_parent(GST_OBJECT(element))) {
+    g_signal_connect(pipeline, "deep-element-added", G_CALLBACK(sy_element_added), nullptr);
+    gst_object_unref(pipeline);
+  }
   if (auto* feed = static_cast<sy::rtsp_feed*>(g_object_get_data(G_OBJECT(element), "sy-feed")))
     sy::install_keyframe_gate(media, feed->video_payloader);
   gst_object_unref(element);

@@ -175,8 +175,9 @@ void on_play_request(GstRTSPClient*, GstRTSPContext* ctx, gpointer) {
   if (ctx->media) gst_rtsp_media_set_rate_control(ctx->media, FALSE);
 }
 
-// Interleaved RTP over TCP is many small writes: Nagle's algorithm would hold each
-// one back until the previous is acknowledged (tens of ms with delayed ACKs).
+// Every new client: rate control off after its PLAYs, the keyframe gate, and
+// TCP_NODELAY (interleaved RTP over TCP is many small writes: Nagle's algorithm would
+// hold each one back until the previous is acknowledged, tens of ms with delayed ACKs).
 void on_client_connected(GstRTSPServer*, GstRTSPClient* client, gpointer) {
   g_signal_connect(client, "play-request", G_CALLBACK(on_play_request), nullptr);
   watch_client_plays(client);

@@ -66,6 +66,10 @@ std::map<GstRTSPClient*, std::vector<gate_ptr>> clients;
 
 void after_close(GstRTSPClient* client);
 
+// Each GLib hook that needs the gate holds its own gate_ptr, freed with the hook.
+void free_gate(gpointer p) { delete static_cast<gate_ptr*>(p); }
+void free_gate_closure(gpointer p, GClosure*) { free_gate(p); }
+
 gate_ptr* gate_of(GstRTSPMedia* media) {
   return media ? static_cast<gate_ptr*>(g_object_get_data(G_OBJECT(media), gate_key)) : nullptr;
 }
@@ -231,17 +235,17 @@ void install_keyframe_gate(GstRTSPMedia* media, GstElement* video_payloader) {
   auto g = std::make_shared<gate>();
   g_object_get(video_payloader, "pt", &g->video_pt, nullptr);
   g_object_set_data_full(G_OBJECT(media), gate_key, new gate_ptr(g),
-                         [](gpointer p) { delete static_cast<gate_ptr*>(p); });
+                         free_gate);
   // A media that is prepared again starts over: its next first client is no joiner.
   g_signal_connect_data(media, "unprepared", G_CALLBACK(+[](GstRTSPMedia*, gpointer data) {
     auto& gt = **static_cast<gate_ptr*>(data);
     std::lock_guard<std::mutex> lock{gt.mutex};
     gt.playing = false;
-  }), new gate_ptr(g), [](gpointer p, GClosure*) { delete static_cast<gate_ptr*>(p); }, GConnectFlags(0));
+  }), new gate_ptr(g), free_gate_closure, GConnectFlags(0));
   auto* element = gst_rtsp_media_get_element(media);
   if (auto* pipeline = gst_object_get_parent(GST_OBJECT(element))) {
     g_signal_connect_data(pipeline, "deep-element-added", G_CALLBACK(on_element_added), new gate_ptr(g),
-                          [](gpointer p, GClosure*) { delete static_cast<gate_ptr*>(p); }, GConnectFlags(0));
+                          free_gate_closure, GConnectFlags(0));
     gst_object_unref(pipeline);
   }
   gst_object_unref(element);

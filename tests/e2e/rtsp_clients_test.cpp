@@ -128,10 +128,7 @@ TEST_CASE("a new RTSP client on a running stream starts on a keyframe") {
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\npreload:\n  cam: video\n"};
   std::this_thread::sleep_for(std::chrono::seconds(2));
   for (int i = 0; i < 3; ++i) {
-    auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", "tcp", "-select_streams", "v:0",
-                                    "-read_intervals", "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0",
-                                    d.rtsp_url("cam")},
-                                   std::chrono::seconds(30));
+    auto [code, out] = first_video_packet_flags(d.rtsp_url("cam"), "tcp");
     CHECK(code == 0);
     CHECK(out.rfind("K", 0) == 0);  // the first packet carries the keyframe flag
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
@@ -150,10 +147,7 @@ TEST_CASE("a client that joins while another is watching starts on a keyframe, o
   REQUIRE(frames_so_far(watcher.output()) >= 25);
   for (std::string transport : {"tcp", "udp", "tcp", "udp"}) {
     CAPTURE(transport);
-    auto [code, out] = run_process({"ffprobe", "-v", "error", "-rtsp_transport", transport, "-select_streams", "v:0",
-                                    "-read_intervals", "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0",
-                                    d.rtsp_url("cam")},
-                                   std::chrono::seconds(30));
+    auto [code, out] = first_video_packet_flags(d.rtsp_url("cam"), transport);
     CAPTURE(out);
     CHECK(code == 0);
     CHECK(out.rfind("K", 0) == 0);

@@ -29,6 +29,12 @@ std::pair<int, std::string> ffprobe_entries(const std::string& url, const std::s
                      std::chrono::seconds(30));
 }
 
+std::pair<int, std::string> first_video_packet_flags(const std::string& url, const std::string& transport) {
+  return run_process({"ffprobe", "-v", "error", "-rtsp_transport", transport, "-select_streams", "v:0",
+                      "-read_intervals", "%+#1", "-show_entries", "packet=flags", "-of", "csv=p=0", url},
+                     std::chrono::seconds(30));
+}
+
 std::vector<std::string> ffmpeg_reader_argv(const std::string& url, int seconds, const std::string& transport) {
   // -timeout: a server that never answers fails the reader in 20 s instead of hanging it.
   return {"ffmpeg", "-nostdin", "-hide_banner", "-timeout", "20000000", "-rtsp_transport", transport, "-i", url,

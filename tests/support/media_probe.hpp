@@ -21,6 +21,8 @@ probe_result ffprobe_video(const std::string& url, const std::string& transport 
 /// ffprobe's csv line(s) of `entries` (e.g. "stream=codec_name,sample_rate") for
 /// `url` over RTSP/TCP; {exit code, output}.
 std::pair<int, std::string> ffprobe_entries(const std::string& url, const std::string& entries);
+/// {exit code, flags of the first video packet a new client gets ("K_" for a keyframe)}.
+std::pair<int, std::string> first_video_packet_flags(const std::string& url, const std::string& transport);
 
 /// ffmpeg reads `seconds` of media from `url` (copy, no decode); returns the number
 /// of video frames it counted, -1 if ffmpeg failed.

@@ -23,6 +23,17 @@ const char* code_name(errc code) {
 }
 }  // namespace
 
+const char* state_name(stream_state s) {
+  switch (s) {
+    case stream_state::idle: return "idle";
+    case stream_state::starting: return "starting";
+    case stream_state::running: return "running";
+    case stream_state::retrying: return "retrying";
+    case stream_state::failed: return "failed";
+  }
+  return "unknown";
+}
+
 deadline deadline::after(std::chrono::milliseconds wait) {
   auto now = std::chrono::steady_clock::now().time_since_epoch();  // CLOCK_MONOTONIC
   return {std::chrono::duration_cast<std::chrono::nanoseconds>(now + wait).count()};
@@ -62,6 +73,9 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<deadline>("sy::deadline");
   cfg.add_message_type<put_request>("sy::put_request");
   cfg.add_message_type<change_ack>("sy::change_ack");
+  cfg.add_message_type<stream_event>("sy::stream_event");
+  cfg.add_message_type<stream_actor>("sy::stream_actor");
+  cfg.add_message_type<stream_listener>("sy::stream_listener");
   cfg.add_error_category(category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
     auto out = std::string{"switchyard::"} + code_name(static_cast<errc>(code));
     if (ctx.match_elements<std::string>()) out += ": " + ctx.get_as<std::string>(0);

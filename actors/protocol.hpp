@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "pipelines/hub/source_pipeline.hpp"
+#include "pipelines/hub/track_hub.hpp"
+#include "pipelines/media_info.hpp"
+
 namespace sy {
 
 // ---- error codes (category atom "switchyard") --------------------------------
@@ -35,41 +39,31 @@ std::string error_text(const caf::error& err);
 errc error_code(const caf::error& err);
 
 // ---- value types -------------------------------------------------------------
-
-/// One media track of a running source, as the API shows it.
-struct track_info {
-  std::string kind;      // "video" | "audio"
-  std::string codec;     // go2rtc spelling: H264, H265, MPEG4-GENERIC, OPUS, PCMU, PCMA
-  std::string caps;      // GStreamer caps of the parsed elementary stream
-  uint32_t clock_rate = 0;
-  uint32_t channels = 0;
-  uint32_t width = 0;
-  uint32_t height = 0;
-  uint64_t bytes = 0;
-  uint64_t packets = 0;
-};
+// track_info, consumer_info and consumer_kind are the data plane's own
+// (pipelines/media_info.hpp); these make them messages.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, track_info& x) {
   return f(caf::meta::type_name("track_info"), x.kind, x.codec, x.caps, x.clock_rate, x.channels,
            x.width, x.height, x.bytes, x.packets);
 }
-
-/// One consumer attached to a stream (an RTSP media, a snapshot, a probe).
-struct consumer_info {
-  uint64_t id = 0;
-  std::string kind;   // "rtsp" | "snapshot" | "probe"
-  uint64_t bytes = 0;
-  uint64_t packets = 0;
-  uint64_t dropped = 0;
-};
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, consumer_info& x) {
   return f(caf::meta::type_name("consumer_info"), x.id, x.kind, x.bytes, x.packets, x.dropped);
 }
 
+/// Where a stream's source stands. JSON shows it as state_name().
+enum class stream_state : uint8_t {
+  idle = 0,      // no viewer, nothing connected
+  starting = 1,  // a source is connecting
+  running = 2,   // media flows
+  retrying = 3,  // the source was lost; reconnecting after a backoff
+  failed = 4,    // no source can be built at all
+};
+const char* state_name(stream_state s);
+
 /// What a stream actor reports about itself; the registry caches the latest.
 struct stream_status {
-  std::string state = "idle";  // idle | starting | running | retrying | failed
+  stream_state state = stream_state::idle;
   std::string last_error;
   int64_t since_ms = 0;        // unix ms of the last state change
   int32_t active_source = -1;  // index into sources of the connected one
@@ -82,16 +76,18 @@ typename Inspector::result_type inspect(Inspector& f, stream_status& x) {
            x.active_source, x.tracks, x.consumers);
 }
 
-/// A stream as the registry knows it.
+/// A stream as the registry knows it. An alias (PATCH name=B&src=A) shows its
+/// target's sources and status, as go2rtc does, and names the target in alias_of.
 struct stream_info {
   std::string name;
   std::vector<std::string> sources;
   bool preload = false;
   stream_status status;
+  std::string alias_of;  // empty unless this name is an alias
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_info& x) {
-  return f(caf::meta::type_name("stream_info"), x.name, x.sources, x.preload, x.status);
+  return f(caf::meta::type_name("stream_info"), x.name, x.sources, x.preload, x.status, x.alias_of);
 }
 
 /// Where a change request comes from: decides persistence and which schemes are allowed.
@@ -144,6 +140,23 @@ typename Inspector::result_type inspect(Inspector& f, change_ack& x) {
   return f(caf::meta::type_name("change_ack"), x.seq, x.name, x.existed);
 }
 
+/// A consumer's hold on a stream: the hub to subscribe to, and the id to detach with.
+struct lease {
+  uint64_t id = 0;
+  hub_ptr hub;
+};
+
+/// A change of the registry's name table, for outputs that keep per-stream state
+/// (the RTSP mounts). Aliases are streams here too.
+struct stream_event {
+  enum change_t : uint8_t { added = 0, replaced = 1, removed = 2 } change = added;
+  std::string name;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_event& x) {
+  return f(caf::meta::type_name("stream_event"), x.change, x.name);
+}
+
 // ---- atoms (at most 10 characters) -------------------------------------------
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
@@ -152,64 +165,81 @@ using detach_atom = caf::atom_constant<caf::atom("detach")>;
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 using status_atom = caf::atom_constant<caf::atom("status")>;
 using preload_atom = caf::atom_constant<caf::atom("preload")>;
-using mount_atom = caf::atom_constant<caf::atom("mount")>;
-using unmount_atom = caf::atom_constant<caf::atom("unmount")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using changed_atom = caf::atom_constant<caf::atom("changed")>;
 using persist_atom = caf::atom_constant<caf::atom("persist")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using linger_atom = caf::atom_constant<caf::atom("linger")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
-using gst_atom = caf::atom_constant<caf::atom("gst")>;
+using source_atom = caf::atom_constant<caf::atom("source")>;
+using upstream_atom = caf::atom_constant<caf::atom("upstream")>;
+
+// ---- stream listener (outputs that follow the name table, e.g. RTSP mounts) ----
+// changed: a stream was added, replaced (its old viewers are gone) or removed.
+using stream_listener = caf::typed_actor<caf::reacts_to<changed_atom, stream_event>>;
+
+// ---- stream actor (one per stream; local only) --------------------------------
+// attach:  a consumer of `kind` wants the stream: the lease once the source's tracks
+//          are known, errc::source_failed if no media came in time.
+// detach:  the consumer holding that lease left (unknown ids are ignored).
+// probe:   connect the source once and return the live status.
+// preload: keep the source running without consumers (true) or not.
+// status:  the current status.
+// Internal (sent by the actor to itself, or by its source's GStreamer threads):
+// source (a source_event of the source attempt `generation`), upstream (the lease
+// on the stream this one relays), timeout, linger, restart, tick.
+using stream_actor = caf::typed_actor<
+    caf::replies_to<attach_atom, consumer_kind>::with<lease>,
+    caf::reacts_to<detach_atom, uint64_t>,
+    caf::replies_to<probe_atom>::with<stream_status>,
+    caf::reacts_to<preload_atom, bool>,
+    caf::replies_to<status_atom>::with<stream_status>,
+    caf::reacts_to<source_atom, uint64_t, source_event>,
+    caf::reacts_to<timeout_atom, uint64_t>,
+    caf::reacts_to<linger_atom, uint64_t>,
+    caf::reacts_to<restart_atom, uint64_t>,
+    caf::reacts_to<tick_atom>>;
 
 // ---- registry actor (one per daemon; owns every stream name) -----------------
 // Changes (put, delete, preload) carry a deadline: see struct deadline.
-// put:     create or replace a stream; replacing stops the old one and closes its viewers.
-// delete:  remove a stream (acknowledged even when unknown, as go2rtc does).
-// list:    every stream, ordered by name.
-// get:     one stream; errc::not_found when unknown.
-// lookup:  the stream's actor handle, for consumers that attach to it directly.
-// preload: keep (true) or stop keeping (false) a stream's source running without viewers.
-// status:  from a stream actor: its latest status (ignored unless sent by the current actor).
+// put:       create or replace a stream; replacing stops the old one and closes its
+//            viewers. From PATCH, a source naming an existing stream makes an alias.
+// delete:    remove a stream (acknowledged even when unknown, as go2rtc does); its
+//            aliases go with it.
+// list:      every stream, ordered by name.
+// get:       one stream; errc::not_found when unknown.
+// lookup:    the stream's actor (an alias's target's), for consumers that attach.
+// preload:   keep (true) or stop keeping (false) a stream's source running without viewers.
+// subscribe: send stream_events to this listener, starting with an `added` per stream.
+// status:    from a stream actor: its latest status (ignored unless sent by the current actor).
 using registry_actor = caf::typed_actor<
     caf::reacts_to<status_atom, std::string, stream_status>,
     caf::replies_to<caf::put_atom, put_request, deadline>::with<change_ack>,
     caf::replies_to<caf::delete_atom, std::string, origin, deadline>::with<change_ack>,
     caf::replies_to<list_atom>::with<std::vector<stream_info>>,
     caf::replies_to<caf::get_atom, std::string>::with<stream_info>,
-    caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
-    caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>>;
-
-// ---- stream actor (one per stream; dynamically typed, local only) ------------
-// (attach_atom, kind)  -> hub_ptr once the source's tracks are known, or an error.
-// (detach_atom, id)    -> void; the consumer with that id is gone.
-// (probe_atom)         -> stream_status after connecting the source once.
-// (preload_atom, bool) -> void.
-// (status_atom)        -> stream_status.
-// from GStreamer (anon_send from streaming threads): gst_event.
-class track_hub;
-using hub_ptr = std::shared_ptr<track_hub>;
-
-/// A GStreamer-side event for a stream actor. Plain values only.
-struct gst_event {
-  enum kind_t : uint8_t { error, eos, tracks_ready, track_added } kind = error;
-  uint64_t generation = 0;  // which pipeline instance raised it
-  std::string text;
-};
-
-// ---- RTSP server actor (owns the gst-rtsp-server mounts of this node) --------
-// (mount_atom, name)   -> void: serve rtsp://host:port/name.
-// (unmount_atom, name) -> void: stop serving it and close its client sessions.
+    caf::replies_to<lookup_atom, std::string>::with<stream_actor>,
+    caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>,
+    caf::reacts_to<subscribe_atom, stream_listener>>;
 
 // ---- config writer actor (owns the first config file) ------------------------
-// Changes with origin::api are persisted; origin::config and origin::patch are not.
-// (persist_atom, name, sources) -> bool once on disk (empty sources: delete).
-// (preload_atom, name, bool)    -> bool once on disk.
+// Only changes with origin::api are sent to it. Each reply comes once the change is
+// on disk (group commit); errc::persist_failed if the write failed.
+// persist: a stream's sources (empty: remove the stream).
+// preload: a stream's preload entry.
+// flush:   internal: write what is queued.
+using config_writer_actor = caf::typed_actor<
+    caf::replies_to<persist_atom, std::string, std::vector<std::string>>::with<bool>,
+    caf::replies_to<preload_atom, std::string, bool>::with<bool>,
+    caf::reacts_to<flush_atom>>;
 
 /// Registers the serialisable types above with an actor system config.
 void register_protocol(caf::actor_system_config& cfg);
 
 }  // namespace sy
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::hub_ptr)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::gst_event)
+// Local-only messages: they hold pointers into this process's data plane.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::lease)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::source_event)

@@ -1,76 +1,147 @@
 #include "actors/registry_actor.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "actors/stream_actor.hpp"
-#include "pipelines/source_launch.hpp"
+#include "pipelines/scheme_table.hpp"
 #include "pipelines/source_uri.hpp"
 #include "pipelines/stream_name.hpp"
 
 namespace sy {
 namespace {
 
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A name: a stream with its own actor, or an alias sharing another stream.
 struct entry {
-  caf::actor stream;
+  stream_actor stream;   // invalid for an alias
+  std::string alias_of;  // the stream an alias shares (always a stream, never an alias)
   std::vector<std::string> sources;
   bool preload = false;
   stream_status status;
 };
 
 struct registry_state {
+  static constexpr const char* name = "registry";
   registry_actor::stateful_pointer<registry_state> self = nullptr;
   registry_settings cfg;
   std::map<std::string, entry> streams;
+  std::vector<stream_listener> listeners;
   uint64_t seq = 0;
 
   ~registry_state() {
-    for (auto& kv : streams) caf::anon_send_exit(kv.second.stream, caf::exit_reason::user_shutdown);
+    for (auto& kv : streams)
+      if (kv.second.stream) caf::anon_send_exit(kv.second.stream, caf::exit_reason::user_shutdown);
   }
 
-  caf::error validate(const put_request& req, const std::vector<std::string>& sources) const {
-    auto why = check_stream_name(req.name);
-    if (!why.empty()) return make_error(errc::invalid_name, why);
-    if (sources.empty()) return make_error(errc::no_sources, "streams: no source");
-    for (auto& src : sources) {
-      switch (check_source(src, req.from == origin::config)) {
-        case source_verdict::ok: break;
-        case source_verdict::not_supported:
-          return make_error(errc::source_not_supported, verdict_text(source_verdict::not_supported));
-        case source_verdict::insecure:
-          return make_error(errc::insecure_source, verdict_text(source_verdict::insecure));
-        case source_verdict::with_spaces:
-          return make_error(errc::source_with_spaces, verdict_text(source_verdict::with_spaces));
-      }
-      // Parameters a builder refuses (test:?size=huge) are bad input now, not a
-      // failure the first viewer discovers later.
-      auto launch = source_launch(src);
-      if (launch.text.empty()) return make_error(errc::source_not_supported, launch.error);
+  // ---- names ----
+  // The stream a name stands for (an alias's target), nullptr if unknown.
+  entry* resolve(const std::string& name) {
+    auto it = streams.find(name);
+    if (it == streams.end()) return nullptr;
+    if (it->second.alias_of.empty()) return &it->second;
+    auto target = streams.find(it->second.alias_of);
+    return target == streams.end() ? nullptr : &target->second;
+  }
+
+  // PATCH name=B&src=A, or src=rtsp://127.0.0.1:PORT/A: B shares stream A, as in go2rtc.
+  // The stream's name (an alias's target) or empty when this is no alias.
+  std::string alias_target(const put_request& req) const {
+    if (req.from != origin::patch || req.sources.size() != 1) return {};
+    auto path = loopback_rtsp_path(req.sources[0]);
+    auto it = streams.find(path.empty() ? req.sources[0] : path);
+    if (it == streams.end()) return {};
+    auto target = it->second.alias_of.empty() ? it->first : it->second.alias_of;
+    return target == req.name ? std::string{} : target;
+  }
+
+  // Whether stream `from` takes media, directly or through others, from `target`.
+  bool feeds_from(const std::string& from, const std::string& target, std::set<std::string>& seen) const {
+    if (from == target) return true;
+    if (!seen.insert(from).second) return false;
+    auto it = streams.find(from);
+    if (it == streams.end()) return false;
+    if (!it->second.alias_of.empty()) return feeds_from(it->second.alias_of, target, seen);
+    for (auto& src : it->second.sources)
+      if (is_stream_reference(src) && feeds_from(src, target, seen)) return true;
+    return false;
+  }
+
+  caf::error validate_source(const put_request& req, const std::string& src) const {
+    if (is_stream_reference(src)) {
+      // Another stream's name: its media in-process. From the API it must exist; the
+      // config file may name a stream it defines further down.
+      std::set<std::string> seen;
+      if (src == req.name || feeds_from(src, req.name, seen))
+        return make_error(errc::source_not_supported, "streams: source loops back to this stream");
+      if (req.from != origin::config && !streams.count(src))
+        return make_error(errc::source_not_supported, verdict_text(source_verdict::not_supported));
+      return {};
     }
+    switch (check_source(src, req.from == origin::config)) {
+      case source_verdict::ok: break;
+      case source_verdict::not_supported:
+        return make_error(errc::source_not_supported, verdict_text(source_verdict::not_supported));
+      case source_verdict::insecure:
+        return make_error(errc::insecure_source, verdict_text(source_verdict::insecure));
+      case source_verdict::with_spaces:
+        return make_error(errc::source_with_spaces, verdict_text(source_verdict::with_spaces));
+    }
+    // Parameters a builder refuses (test:?size=huge) are bad input now, not a
+    // failure the first viewer discovers later.
+    auto launch = source_launch(src);
+    if (launch.text.empty()) return make_error(errc::source_not_supported, launch.error);
     return {};
   }
 
-  // PATCH with a source naming an existing stream makes an alias: a relay of it.
-  std::vector<std::string> resolve_aliases(const put_request& req) const {
-    if (req.from != origin::patch || req.sources.size() != 1) return req.sources;
-    auto target = req.sources[0];
-    auto local = std::string{"rtsp://127.0.0.1:"} + std::to_string(cfg.rtsp_port) + "/";
-    if (target.rfind(local, 0) == 0) target = target.substr(local.size());
-    if (target == req.name || !streams.count(target)) return req.sources;
-    return {local + target};
+  caf::error validate(const put_request& req) const {
+    auto why = check_stream_name(req.name);
+    if (!why.empty()) return make_error(errc::invalid_name, why);
+    if (req.sources.empty()) return make_error(errc::no_sources, "streams: no source");
+    for (auto& src : req.sources)
+      if (auto err = validate_source(req, src)) return err;
+    return {};
   }
 
-  void retire(const std::string& name, entry& e) {
-    self->demonitor(e.stream);
+  // ---- stream actors and listeners ----
+  void notify(stream_event::change_t change, const std::string& name) {
+    for (auto& l : listeners) self->send(l, changed_atom::value, stream_event{change, name});
+  }
+
+  // Tells listeners about the aliases of `name`; `retarget` (when not empty) is
+  // their new target, and an empty one removes them.
+  void follow_aliases(const std::string& name, stream_event::change_t change, const std::string& retarget = {}) {
+    for (auto it = streams.begin(); it != streams.end();) {
+      if (it->second.alias_of != name) {
+        ++it;
+        continue;
+      }
+      notify(change, it->first);
+      if (change == stream_event::removed) {
+        it = streams.erase(it);
+        continue;
+      }
+      if (!retarget.empty()) it->second.alias_of = retarget;
+      ++it;
+    }
+  }
+
+  void retire(entry& e) {
+    if (!e.stream) return;
+    self->demonitor(e.stream.address());
     self->send_exit(e.stream, caf::exit_reason::user_shutdown);
-    if (cfg.rtsp_server) caf::anon_send(cfg.rtsp_server, unmount_atom::value, name);
+    e.stream = nullptr;
   }
 
-  caf::actor launch(const std::string& name, entry& e) {
-    e.status.since_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+  stream_actor launch(const std::string& name, entry& e) {
+    e.status.since_ms = now_ms();
     auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address());
     self->monitor(stream);
-    if (cfg.rtsp_server) caf::anon_send(cfg.rtsp_server, mount_atom::value, name);
     return stream;
   }
 
@@ -90,26 +161,33 @@ struct registry_state {
     return make_error(errc::expired, "request waited too long for the registry; nothing was changed");
   }
 
+  // ---- requests ----
   caf::result<change_ack> on_put(put_request req, deadline until) {
     if (until.passed()) return expired();
-    auto sources = resolve_aliases(req);
-    if (auto err = validate(req, sources)) return err;
-    change_ack ack{++seq, req.name, false};
+    auto target = alias_target(req);
+    if (target.empty())
+      if (auto err = validate(req)) return err;
     auto it = streams.find(req.name);
     if (req.mode == put_mode::create && it != streams.end())
       return make_error(errc::already_exists, "streams: stream already exists");
-    if (req.mode == put_mode::update && it == streams.end())
-      return make_error(errc::not_found, "stream not found");
+    if (req.mode == put_mode::update && it == streams.end()) return make_error(errc::not_found, "stream not found");
+    change_ack ack{++seq, req.name, it != streams.end()};
     entry e;
     if (it != streams.end()) {
-      ack.existed = true;
       e.preload = it->second.preload;
-      retire(req.name, it->second);
+      retire(it->second);
     }
-    e.sources = sources;
-    e.stream = launch(req.name, e);
+    if (!target.empty()) {
+      e.alias_of = target;
+    } else {
+      e.sources = req.sources;
+      e.stream = launch(req.name, e);
+    }
     streams[req.name] = std::move(e);
-    return acknowledge(ack, req.from == origin::api, persist_atom::value, req.name, std::move(sources));
+    notify(ack.existed ? stream_event::replaced : stream_event::added, req.name);
+    // Aliases of a replaced stream follow it (to the new target if it became an alias).
+    if (ack.existed) follow_aliases(req.name, stream_event::replaced, target);
+    return acknowledge(ack, req.from == origin::api, persist_atom::value, req.name, std::move(req.sources));
   }
 
   caf::result<change_ack> on_delete(const std::string& name, origin from, deadline until) {
@@ -118,8 +196,10 @@ struct registry_state {
     auto it = streams.find(name);
     if (it != streams.end()) {
       ack.existed = true;
-      retire(name, it->second);
+      retire(it->second);
       streams.erase(it);
+      notify(stream_event::removed, name);
+      follow_aliases(name, stream_event::removed);
     }
     return acknowledge(ack, from == origin::api, persist_atom::value, name, std::vector<std::string>{});
   }
@@ -128,47 +208,64 @@ struct registry_state {
     if (until.passed()) return expired();
     auto it = streams.find(name);
     if (it == streams.end()) return make_error(errc::not_found, "stream not found");
-    it->second.preload = on;
-    caf::anon_send(it->second.stream, preload_atom::value, on);
+    auto target = it->second.alias_of.empty() ? name : it->second.alias_of;  // an alias preloads its stream
+    auto& e = *resolve(name);
+    e.preload = on;
+    caf::anon_send(e.stream, preload_atom::value, on);
     change_ack ack{++seq, name, true};
-    return acknowledge(ack, from == origin::api, preload_atom::value, name, on);
+    return acknowledge(ack, from == origin::api, preload_atom::value, target, on);
   }
 
-  stream_info info(const std::string& name, const entry& e) const {
-    return {name, e.sources, e.preload, e.status};
+  stream_info info(const std::string& name, const entry& e) {
+    if (e.alias_of.empty()) return {name, e.sources, e.preload, e.status, {}};
+    auto* target = resolve(name);
+    if (!target) return {name, {}, false, {}, e.alias_of};
+    return {name, target->sources, target->preload, target->status, e.alias_of};
   }
 
-  std::vector<stream_info> on_list() const {
+  std::vector<stream_info> on_list() {
     std::vector<stream_info> out;
     out.reserve(streams.size());
     for (auto& kv : streams) out.push_back(info(kv.first, kv.second));
     return out;
   }
 
-  caf::result<stream_info> on_get(const std::string& name) const {
+  caf::result<stream_info> on_get(const std::string& name) {
     auto it = streams.find(name);
     if (it == streams.end()) return make_error(errc::not_found, "stream not found");
     return info(name, it->second);
   }
 
-  caf::result<caf::actor> on_lookup(const std::string& name) const {
-    auto it = streams.find(name);
-    if (it == streams.end()) return make_error(errc::not_found, "stream not found");
-    return it->second.stream;
+  caf::result<stream_actor> on_lookup(const std::string& name) {
+    auto* e = resolve(name);
+    if (!e) return make_error(errc::not_found, "stream not found");
+    return e->stream;
+  }
+
+  void on_subscribe(stream_listener listener) {
+    self->monitor(listener);
+    for (auto& kv : streams) self->send(listener, changed_atom::value, stream_event{stream_event::added, kv.first});
+    listeners.push_back(std::move(listener));
   }
 
   void on_status(const std::string& name, stream_status st) {
     auto it = streams.find(name);
-    if (it != streams.end() && it->second.stream.address() == self->current_sender())
+    if (it != streams.end() && it->second.stream && it->second.stream.address() == self->current_sender())
       it->second.status = std::move(st);
   }
 
-  // A stream actor died on its own (a bug, not a delete): start a fresh one.
+  // A listener went away, or a stream actor died on its own (a bug, not a delete):
+  // forget the one, start a fresh actor for the other.
   void on_down(const caf::down_msg& msg) {
+    listeners.erase(std::remove_if(listeners.begin(), listeners.end(),
+                                   [&](const stream_listener& l) { return l.address() == msg.source; }),
+                    listeners.end());
     for (auto& kv : streams) {
-      if (kv.second.stream.address() != msg.source) continue;
+      if (!kv.second.stream || kv.second.stream.address() != msg.source) continue;
       kv.second.status.last_error = "stream actor restarted: " + caf::to_string(msg.reason);
       kv.second.stream = launch(kv.first, kv.second);
+      notify(stream_event::replaced, kv.first);
+      follow_aliases(kv.first, stream_event::replaced);
       return;
     }
   }
@@ -190,6 +287,7 @@ registry_actor::behavior_type registry_behavior(registry_actor::stateful_pointer
       [self](preload_atom, const std::string& name, bool on, origin from, deadline until) {
         return self->state.on_preload(name, on, from, until);
       },
+      [self](subscribe_atom, stream_listener listener) { self->state.on_subscribe(std::move(listener)); },
       [self](status_atom, const std::string& name, stream_status st) { self->state.on_status(name, std::move(st)); },
   };
 }

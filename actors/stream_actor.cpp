@@ -1,11 +1,12 @@
 #include "actors/stream_actor.hpp"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
-#include "actors/log.hpp"
-#include "actors/stream_pipeline.hpp"
-#include "actors/track_hub.hpp"
+#include "pipelines/hub/hub_relay.hpp"
+#include "pipelines/log.hpp"
+#include "pipelines/source_uri.hpp"
 
 namespace sy {
 namespace {
@@ -15,41 +16,57 @@ int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// Runs as a detached one-shot actor: NULL can block for seconds (rtspsrc TEARDOWN).
+void destroy_pipeline(caf::blocking_actor*, source_pipeline* pipeline) { delete pipeline; }
+
+// A consumer waiting for the source's first tracks.
 struct waiter {
-  uint64_t id;
-  caf::response_promise promise;
-  bool probe;  // reply with the status instead of the hub, then detach
+  uint64_t lease_id;
+  bool probe;  // reply with the status instead of the lease, then release it
+  caf::typed_response_promise<lease> attach;
+  caf::typed_response_promise<stream_status> status;
 };
 
-struct stream_state {
-  caf::stateful_actor<stream_state>* self = nullptr;
-  std::string name;
+// The stream this one relays (a source that names another stream).
+struct upstream_link {
+  stream_actor stream;
+  uint64_t lease_id = 0;
+  hub_ptr hub;
+  uint64_t subscription = 0;
+};
+
+struct stream_state_data {
+  static constexpr const char* name = "stream";
+  stream_actor::stateful_pointer<stream_state_data> self = nullptr;
+  std::string stream_name;
   std::vector<std::string> sources;
   bool preload = false;
   stream_settings cfg;
   caf::actor_addr registry;
 
   hub_ptr hub = std::make_shared<track_hub>();
-  std::unique_ptr<stream_pipeline> pipeline;
-  uint64_t generation = 0;
+  bool source_on = false;  // a source attempt is under way (pipeline, or upstream being linked)
+  std::unique_ptr<source_pipeline> pipeline;
+  upstream_link upstream;
+  uint64_t generation = 0;  // of the current source attempt; late events of older ones are ignored
   size_t source_index = 0;
   bool ready = false;
-  int consumers = 0;
+  std::map<uint64_t, consumer_kind> leases;
+  uint64_t next_lease = 1;
   std::vector<waiter> waiting;
-  uint64_t next_waiter = 1;
   uint64_t linger_token = 0;
   bool ticking = false;
   std::chrono::milliseconds backoff{0};
   stream_status status;
 
-  ~stream_state() {
+  ~stream_state_data() {
     hub->close();
-    pipeline.reset();
+    release_source();
   }
 
-  bool wanted() const { return consumers > 0 || preload; }
+  bool wanted() const { return !leases.empty() || preload; }
 
-  void set_state(const char* s) {
+  void set_state(stream_state s) {
     if (status.state != s) {
       status.state = s;
       status.since_ms = now_ms();
@@ -60,91 +77,161 @@ struct stream_state {
   void report() {
     status.tracks = hub->tracks();
     status.consumers = hub->consumers();
-    status.active_source = pipeline ? int32_t(source_index) : -1;
-    if (auto r = caf::actor_cast<registry_actor>(registry))
-      self->send(r, status_atom::value, name, status);
+    status.active_source = source_on ? int32_t(source_index) : -1;
+    if (auto r = caf::actor_cast<registry_actor>(registry)) self->send(r, status_atom::value, stream_name, status);
   }
 
   // ---- consumers ----
-  caf::response_promise on_attach(bool probe) {
-    auto rp = self->make_response_promise();
-    ++consumers;
+  waiter& admit(consumer_kind kind, bool probe) {
+    auto id = next_lease++;
+    leases[id] = kind;
     ++linger_token;  // cancels a pending linger stop
-    if (ready) {
-      finish(rp, probe);
-      return rp;
-    }
-    auto id = next_waiter++;
-    waiting.push_back({id, rp, probe});
-    self->delayed_send(self, cfg.start_timeout, timeout_atom::value, id);
-    if (!pipeline && status.state != "retrying") start();
+    waiting.push_back({id, probe, {}, {}});
+    return waiting.back();
+  }
+
+  caf::typed_response_promise<lease> on_attach(consumer_kind kind) {
+    auto& w = admit(kind, false);
+    w.attach = self->make_response_promise<lease>();
+    auto rp = w.attach;
+    await_source(w.lease_id);
     return rp;
   }
 
-  void finish(caf::response_promise& rp, bool probe) {
-    if (!probe) {
-      rp.deliver(hub);
-      return;
-    }
-    status.tracks = hub->tracks();
-    rp.deliver(status);
-    on_detach();
+  caf::typed_response_promise<stream_status> on_probe() {
+    auto& w = admit(consumer_kind::probe, true);
+    w.status = self->make_response_promise<stream_status>();
+    auto rp = w.status;
+    await_source(w.lease_id);
+    return rp;
   }
 
-  void on_detach() {
-    consumers = std::max(0, consumers - 1);
+  void await_source(uint64_t id) {
+    if (ready) return answer_waiters();
+    self->delayed_send(self, cfg.start_timeout, timeout_atom::value, id);
+    if (!source_on && status.state != stream_state::retrying) start();
+  }
+
+  void answer_waiters() {
+    auto done = std::move(waiting);
+    waiting.clear();
+    for (auto& w : done) {
+      if (!w.probe) {
+        w.attach.deliver(lease{w.lease_id, hub});
+        continue;
+      }
+      status.tracks = hub->tracks();
+      w.status.deliver(status);
+      on_detach(w.lease_id);
+    }
+  }
+
+  void on_detach(uint64_t id) {
+    if (!leases.erase(id)) return;
     if (!wanted()) self->delayed_send(self, cfg.linger, linger_atom::value, ++linger_token);
     report();
   }
 
   void on_wait_timeout(uint64_t id) {
-    auto it = std::find_if(waiting.begin(), waiting.end(), [id](const waiter& w) { return w.id == id; });
+    auto it = std::find_if(waiting.begin(), waiting.end(), [id](const waiter& w) { return w.lease_id == id; });
     if (it == waiting.end()) return;
-    auto text = status.last_error.empty() ? "streams: no media from the source in time" : status.last_error;
-    it->promise.deliver(make_error(errc::source_failed, text));
+    auto err = make_error(errc::source_failed,
+                          status.last_error.empty() ? "streams: no media from the source in time" : status.last_error);
+    if (it->probe) it->status.deliver(err);
+    else it->attach.deliver(err);
     waiting.erase(it);
-    on_detach();
+    on_detach(id);
   }
 
   void on_linger(uint64_t token) {
     if (token != linger_token || wanted()) return;
-    stop("idle");
+    stop(stream_state::idle);
   }
 
   void on_preload(bool on) {
     preload = on;
-    if (preload && !pipeline && status.state != "retrying") start();
+    if (preload && !source_on && status.state != stream_state::retrying) start();
     if (!wanted()) self->delayed_send(self, cfg.linger, linger_atom::value, ++linger_token);
   }
 
   // ---- source lifecycle ----
   void start() {
     ready = false;
-    std::string error;
-    pipeline = stream_pipeline::start(self->system(), sources[source_index], hub, self->address(),
-                                      ++generation, error);
-    if (!pipeline) {
-      on_failure(error);
-      return;
+    source_on = true;
+    ++generation;
+    auto& source = sources[source_index];
+    if (is_stream_reference(source)) {
+      if (!link_upstream(source)) return;
+    } else {
+      std::string error;
+      pipeline = source_pipeline::start(source, hub, notifier(), error);
+      if (!pipeline) return on_failure(error);
     }
-    set_state("starting");
+    set_state(stream_state::starting);
     if (!ticking) {
       ticking = true;
       self->delayed_send(self, cfg.tick, tick_atom::value);
     }
   }
 
-  void stop(const char* next_state) {
-    pipeline.reset();
+  // Reports of the current attempt, from GStreamer threads (or a closing upstream
+  // hub): to this actor by address, never touching its state.
+  source_pipeline::notify_fn notifier() {
+    return [addr = self->address(), gen = generation](source_event ev) {
+      if (auto me = caf::actor_cast<stream_actor>(addr)) caf::anon_send(me, source_atom::value, gen, std::move(ev));
+    };
+  }
+
+  // A source naming another stream: attach to it and relay its hub into ours.
+  bool link_upstream(const std::string& target) {
+    auto reg = caf::actor_cast<registry_actor>(registry);
+    if (!reg) {
+      on_failure("registry is gone");
+      return false;
+    }
+    auto gen = generation;
+    auto fail = [this, gen, target](caf::error& err) {
+      if (gen == generation) on_failure(target + ": " + error_text(err));
+    };
+    self->request(reg, cfg.start_timeout, lookup_atom::value, target).then([this, gen, fail](stream_actor up) {
+      if (gen != generation) return;
+      self->request(up, cfg.start_timeout, attach_atom::value, consumer_kind::relay).then(
+          [this, gen, up](lease held) {
+            if (gen != generation) return caf::anon_send(up, detach_atom::value, held.id);
+            hub->begin_epoch();
+            auto notify = notifier();
+            auto relay = std::make_shared<hub_relay>(hub, [notify] {
+              notify(source_event{source_event::eos, "the stream it relays was removed"});
+            });
+            upstream = {up, held.id, held.hub, held.hub->subscribe(consumer_kind::relay, relay)};
+            on_source(gen, source_event{source_event::tracks_ready, {}});
+          },
+          fail);
+    }, fail);
+    return true;
+  }
+
+  void release_source() {
+    if (pipeline) self->system().spawn<caf::detached>(destroy_pipeline, pipeline.release());
+    if (upstream.stream) {
+      upstream.hub->unsubscribe(upstream.subscription);
+      caf::anon_send(upstream.stream, detach_atom::value, upstream.lease_id);
+      upstream = {};
+    }
+    source_on = false;
+  }
+
+  void stop(stream_state next) {
+    release_source();
     ready = false;
-    ++generation;  // late events of the old pipeline are ignored
-    set_state(next_state);
+    ++generation;  // late events of the old attempt are ignored
+    set_state(next);
   }
 
   void on_failure(const std::string& text) {
     status.last_error = text;
-    log_line('W', "streams", "[stream " + name + "] source lost: " + text);
-    stop(wanted() ? "retrying" : "idle");
+    log_line('W', "streams", "[stream " + stream_name + "] source lost: " + text);
+    stop(wanted() ? stream_state::retrying : stream_state::idle);
     if (!wanted()) return;
     backoff = backoff.count() == 0 ? cfg.backoff_min : std::min(backoff * 2, cfg.backoff_max);
     source_index = (source_index + 1) % sources.size();
@@ -152,34 +239,33 @@ struct stream_state {
   }
 
   void on_restart(uint64_t gen) {
-    if (gen != generation || pipeline || !wanted()) return;
+    if (gen != generation || source_on || !wanted()) return;
     start();
   }
 
-  void on_gst(const gst_event& ev) {
-    if (ev.generation != generation) return;
+  void on_source(uint64_t gen, const source_event& ev) {
+    if (gen != generation) return;
     switch (ev.kind) {
-      case gst_event::tracks_ready:
+      case source_event::tracks_ready:
         if (hub->tracks().empty()) return on_failure("source has no track that can be parsed");
         ready = true;
         backoff = std::chrono::milliseconds{0};
         status.last_error.clear();
-        set_state("running");
-        for (auto& w : waiting) finish(w.promise, w.probe);
-        waiting.clear();
+        set_state(stream_state::running);
+        answer_waiters();
         break;
-      case gst_event::track_added:
+      case source_event::track_added:
         report();
         break;
-      case gst_event::error:
-      case gst_event::eos:
+      case source_event::error:
+      case source_event::eos:
         on_failure(ev.text);
         break;
     }
   }
 
   void on_tick() {
-    if (!pipeline) {
+    if (!source_on) {
       ticking = false;
       return;
     }
@@ -194,37 +280,36 @@ struct stream_state {
   }
 };
 
-caf::behavior stream_behavior(caf::stateful_actor<stream_state>* self, std::string name,
-                              std::vector<std::string> sources, bool preload, stream_settings cfg,
-                              caf::actor_addr registry) {
+stream_actor::behavior_type stream_behavior(stream_actor::stateful_pointer<stream_state_data> self,
+                                            std::string name, std::vector<std::string> sources, bool preload,
+                                            stream_settings cfg, caf::actor_addr registry) {
   auto& st = self->state;
   st.self = self;
-  st.name = std::move(name);
+  st.stream_name = std::move(name);
   st.sources = std::move(sources);
   st.cfg = cfg;
   st.registry = std::move(registry);
   st.status.since_ms = now_ms();
   if (preload) st.on_preload(true);
   return {
-      [=](attach_atom, const std::string&) { return self->state.on_attach(false); },
-      [=](detach_atom, uint64_t) { self->state.on_detach(); },
-      [=](probe_atom) { return self->state.on_attach(true); },
-      [=](preload_atom, bool on) { self->state.on_preload(on); },
-      [=](status_atom) { return self->state.status; },
-      [=](gst_atom, const gst_event& ev) { self->state.on_gst(ev); },
-      [=](timeout_atom, uint64_t id) { self->state.on_wait_timeout(id); },
-      [=](linger_atom, uint64_t token) { self->state.on_linger(token); },
-      [=](restart_atom, uint64_t gen) { self->state.on_restart(gen); },
-      [=](tick_atom) { self->state.on_tick(); },
+      [self](attach_atom, consumer_kind kind) { return self->state.on_attach(kind); },
+      [self](detach_atom, uint64_t id) { self->state.on_detach(id); },
+      [self](probe_atom) { return self->state.on_probe(); },
+      [self](preload_atom, bool on) { self->state.on_preload(on); },
+      [self](status_atom) { return self->state.status; },
+      [self](source_atom, uint64_t gen, const source_event& ev) { self->state.on_source(gen, ev); },
+      [self](timeout_atom, uint64_t id) { self->state.on_wait_timeout(id); },
+      [self](linger_atom, uint64_t token) { self->state.on_linger(token); },
+      [self](restart_atom, uint64_t gen) { self->state.on_restart(gen); },
+      [self](tick_atom) { self->state.on_tick(); },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_stream(caf::actor_system& sys, std::string name, std::vector<std::string> sources,
-                        bool preload, stream_settings settings, caf::actor_addr registry) {
-  return sys.spawn(stream_behavior, std::move(name), std::move(sources), preload, settings,
-                   std::move(registry));
+stream_actor spawn_stream(caf::actor_system& sys, std::string name, std::vector<std::string> sources,
+                          bool preload, stream_settings settings, caf::actor_addr registry) {
+  return sys.spawn(stream_behavior, std::move(name), std::move(sources), preload, settings, std::move(registry));
 }
 
 }  // namespace sy

@@ -65,6 +65,8 @@ std::string get(const std::map<std::string, std::string>& m, const char* key, co
   return it == m.end() ? fallback : it->second;
 }
 
+}  // namespace
+
 launch_result test_launch(const source_spec& spec) {
   unsigned width = 640, height = 360, fps = 25;
   auto size = get(spec.query, "size", "640x360");
@@ -103,7 +105,11 @@ launch_result rtsp_launch(const source_spec& spec) {
   return {format(rtsp_fragment, quote_launch_value(spec.url).c_str(), transport.c_str(), latency, extra), {}};
 }
 
-}  // namespace
+launch_result gst_launch(const source_spec& spec) {
+  auto text = spec.url.substr(spec.url.find(':') + 1);
+  if (text.find("name=out0") == std::string::npos) return {{}, "gst: the pipeline must name its output out0"};
+  return {text, {}};
+}
 
 std::string quote_launch_value(const std::string& value) {
   std::string out = "\"";
@@ -112,13 +118,6 @@ std::string quote_launch_value(const std::string& value) {
     out += c;
   }
   return out + "\"";
-}
-
-launch_result source_launch(const std::string& url) {
-  auto spec = parse_source(url);
-  if (spec.scheme == "test") return test_launch(spec);
-  if (spec.scheme == "rtsp" || spec.scheme == "rtsps") return rtsp_launch(spec);
-  return {{}, "streams: source not supported"};
 }
 
 }  // namespace sy

@@ -1,8 +1,10 @@
-// Source spec -> GStreamer launch text for a stream's source part. Pure.
+// Source builders: a parsed source URL -> GStreamer launch text for a stream's
+// source part, one builder per kind of source. Pure. Which scheme uses which
+// builder, and who may use it, is pipelines/scheme_table.hpp.
 //
-// Contract with the stream pipeline (actors/stream_pipeline.cpp): every element
-// named `out<N>` is an output; each of its src pads (static or added later) is
-// fed to a parsebin, and each parsed elementary stream becomes one track.
+// Contract with the source pipeline (pipelines/hub/source_pipeline.cpp): every
+// element named `out<N>` is an output; each of its src pads (static or added
+// later) is parsed, and each parsed elementary stream becomes one track.
 #pragma once
 
 #include <string>
@@ -16,8 +18,12 @@ struct launch_result {
   std::string error;  // why no text could be built
 };
 
-/// Launch text for one source URL.
-launch_result source_launch(const std::string& url);
+/// test:?size=WxH&fps=&codec=h264|h265&gop=&bitrate=&pattern=&audio=opus|aac|pcmu|pcma
+launch_result test_launch(const source_spec& spec);
+/// rtsp://, rtsps:// (#transport=tcp|udp)
+launch_result rtsp_launch(const source_spec& spec);
+/// gst:LAUNCH, a raw pipeline with an element named out0 (config file only)
+launch_result gst_launch(const source_spec& spec);
 
 /// Quotes a property value for launch text: "value" with \" and \\ escaped.
 std::string quote_launch_value(const std::string& value);

@@ -26,11 +26,6 @@ void parse_pairs(const std::string& text, char sep, std::map<std::string, std::s
   }
 }
 
-// Producers that run commands or arbitrary pipelines: allowed from the config file only.
-bool is_insecure(const std::string& scheme) {
-  return scheme == "exec" || scheme == "echo" || scheme == "expr" || scheme == "gst";
-}
-
 }  // namespace
 
 source_spec parse_source(const std::string& text) {
@@ -45,31 +40,22 @@ source_spec parse_source(const std::string& text) {
   return spec;
 }
 
-const std::vector<std::string>& supported_schemes() {
-  static const std::vector<std::string> schemes{"rtsp", "rtsps", "test"};
-  return schemes;
+bool is_stream_reference(const std::string& text) {
+  return !text.empty() && text.find(':') == std::string::npos && text.find('/') == std::string::npos;
 }
 
-source_verdict check_source(const std::string& text, bool trusted) {
-  auto spec = parse_source(text);
-  if (is_insecure(spec.scheme)) return trusted ? source_verdict::not_supported : source_verdict::insecure;
-  if (text.find(' ') != std::string::npos) return source_verdict::with_spaces;
-  auto& known = supported_schemes();
-  if (std::find(known.begin(), known.end(), spec.scheme) == known.end())
-    return source_verdict::not_supported;
-  for (unsigned char c : text)
-    if (c < 0x20 || c == 0x7f) return source_verdict::not_supported;
-  return source_verdict::ok;
-}
-
-const char* verdict_text(source_verdict v) {
-  switch (v) {
-    case source_verdict::ok: return "";
-    case source_verdict::not_supported: return "streams: source not supported";
-    case source_verdict::insecure: return "streams: source from insecure producer";
-    case source_verdict::with_spaces: return "streams: source with spaces may be insecure";
-  }
-  return "";
+std::string loopback_rtsp_path(const std::string& url) {
+  auto spec = parse_source(url);
+  if (spec.scheme != "rtsp" || url.compare(0, 7, "rtsp://") != 0) return {};
+  auto host_end = spec.url.find('/', 7);
+  if (host_end == std::string::npos) return {};
+  auto host = spec.url.substr(7, host_end - 7);
+  if (host.find('@') != std::string::npos) return {};
+  auto colon = host.rfind(':');
+  if (colon != std::string::npos && host.back() != ']') host = host.substr(0, colon);
+  if (host != "127.0.0.1" && host != "localhost" && host != "[::1]") return {};
+  return spec.url.substr(host_end + 1, spec.url.find('?') == std::string::npos ? std::string::npos
+                                                                              : spec.url.find('?') - host_end - 1);
 }
 
 std::string mask_credentials(const std::string& url) {

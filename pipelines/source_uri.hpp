@@ -1,5 +1,6 @@
-// Source URLs: parsing go2rtc's `scheme:rest#opt=val#flag` form and deciding
-// whether a source may be used. Pure: no GStreamer, no I/O.
+// Source URLs: parsing go2rtc's `scheme:rest#opt=val#flag` form, telling a stream
+// name from a URL, and masking credentials. Pure: no GStreamer, no I/O.
+// Which schemes exist and may be used: pipelines/scheme_table.hpp.
 #pragma once
 
 #include <map>
@@ -18,22 +19,14 @@ struct source_spec {
 /// Splits a source URL into scheme, URL, query and #options.
 source_spec parse_source(const std::string& text);
 
-enum class source_verdict {
-  ok,
-  not_supported,  // "streams: source not supported"
-  insecure,       // "streams: source from insecure producer"
-  with_spaces,    // "streams: source with spaces may be insecure"
-};
+/// A source that names another stream instead of a URL (no scheme: "cam1", "camera.x").
+/// Whether that stream exists is the registry's to say.
+bool is_stream_reference(const std::string& text);
 
-/// Whether `text` may become a stream source. `trusted` is true for sources from
-/// the config file, which may name insecure producers (gst:, exec:, ...).
-source_verdict check_source(const std::string& text, bool trusted);
-
-/// go2rtc's error text for a verdict (without the trailing newline).
-const char* verdict_text(source_verdict v);
-
-/// The schemes this build accepts, for GET /api/schemes.
-const std::vector<std::string>& supported_schemes();
+/// For rtsp://HOST[:PORT]/PATH with a loopback HOST (127.0.0.1, localhost, [::1]):
+/// PATH without its query; empty for anything else. go2rtc treats such a URL as
+/// naming one of its own streams.
+std::string loopback_rtsp_path(const std::string& url);
 
 /// `scheme://user:pass@host/...` -> `scheme://***@host/...`; anything else unchanged.
 std::string mask_credentials(const std::string& url);

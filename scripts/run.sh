@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh build-release release
-exec ./build-release/api/switchyard "$@"
+exec ./build-release/daemon/switchyard "$@"

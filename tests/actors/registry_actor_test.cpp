@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
 #include "actors/registry_actor.hpp"
-#include "actors/track_hub.hpp"
-#include "actors/attach_client.hpp"
+#include "pipelines/hub/appsrc_sink.hpp"
+#include "actors/stream_client.hpp"
 #include "tests/support/actor_fixture.hpp"
 
 using namespace sy;
@@ -15,9 +15,9 @@ put_request put(std::string name, std::vector<std::string> sources, put_mode mod
   return {std::move(name), std::move(sources), origin::api, mode};
 }
 
-std::vector<std::string> names(caf::actor_system& sys, const registry_actor& reg) {
+std::vector<std::string> names(blocking_calls& calls, const registry_actor& reg) {
   std::vector<std::string> out;
-  auto all = ask<std::vector<stream_info>>(sys, reg, list_atom::value);
+  auto all = ask<std::vector<stream_info>>(calls, reg, list_atom::value);
   for (auto& s : *all) out.push_back(s.name);
   return out;
 }
@@ -25,21 +25,21 @@ std::vector<std::string> names(caf::actor_system& sys, const registry_actor& reg
 }  // namespace
 
 TEST_CASE("create, replace, list, get and delete follow go2rtc's semantics") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   auto reg = spawn_registry(sys, {});
 
-  auto a = ask<change_ack>(sys, reg, caf::put_atom::value, put("cam1", {"test:"}), deadline{});
+  auto a = ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam1", {"test:"}), deadline{});
   REQUIRE(a);
   CHECK_FALSE(a->existed);
-  auto first = ask<caf::actor>(sys, reg, lookup_atom::value, std::string{"cam1"});
+  auto first = ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"cam1"});
   REQUIRE(first);
 
-  auto b = ask<change_ack>(sys, reg, caf::put_atom::value, put("cam1", {"test:?fps=5", "test:?fps=10"}), deadline{});
+  auto b = ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam1", {"test:?fps=5", "test:?fps=10"}), deadline{});
   REQUIRE(b);
   CHECK(b->existed);
   CHECK(b->seq > a->seq);
-  auto second = ask<caf::actor>(sys, reg, lookup_atom::value, std::string{"cam1"});
+  auto second = ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"cam1"});
   REQUIRE(second);
   CHECK(*first != *second);
   // The replaced stream actor is gone.
@@ -49,54 +49,54 @@ TEST_CASE("create, replace, list, get and delete follow go2rtc's semantics") {
   self->receive([&](caf::down_msg&) { down = true; }, caf::after(std::chrono::seconds(5)) >> [] {});
   CHECK(down);
 
-  auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam1"});
+  auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"cam1"});
   REQUIRE(info);
   CHECK(info->sources == std::vector<std::string>{"test:?fps=5", "test:?fps=10"});
-  CHECK(info->status.state == "idle");
+  CHECK(info->status.state == stream_state::idle);
 
-  CHECK(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam2", {"test:"}), deadline{}));
-  CHECK(names(sys, reg) == std::vector<std::string>{"cam1", "cam2"});
+  CHECK(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam2", {"test:"}), deadline{}));
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"cam1", "cam2"});
 
-  auto d = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"cam1"}, origin::api, deadline{});
+  auto d = ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"cam1"}, origin::api, deadline{});
   REQUIRE(d);
   CHECK(d->existed);
-  auto gone = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"nope"}, origin::api, deadline{});
+  auto gone = ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"nope"}, origin::api, deadline{});
   REQUIRE(gone);  // deleting an unknown name is acknowledged, as go2rtc does
   CHECK_FALSE(gone->existed);
-  CHECK(names(sys, reg) == std::vector<std::string>{"cam2"});
-  auto missing = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam1"});
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"cam2"});
+  auto missing = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"cam1"});
   REQUIRE_FALSE(missing);
   CHECK(error_code(missing.error()) == errc::not_found);
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("a change that reaches the registry after its deadline is refused and changes nothing") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   auto reg = spawn_registry(sys, {});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("kept", {"test:"}), deadline{}));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("kept", {"test:"}), deadline{}));
   auto past = deadline::after(std::chrono::milliseconds(-1));
-  auto late_put = ask<change_ack>(sys, reg, caf::put_atom::value, put("late", {"test:"}), past);
+  auto late_put = ask<change_ack>(env.calls, reg, caf::put_atom::value, put("late", {"test:"}), past);
   REQUIRE_FALSE(late_put);
   CHECK(error_code(late_put.error()) == errc::expired);
-  auto late_delete = ask<change_ack>(sys, reg, caf::delete_atom::value, std::string{"kept"}, origin::api, past);
+  auto late_delete = ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"kept"}, origin::api, past);
   CHECK(error_code(late_delete.error()) == errc::expired);
-  auto late_preload = ask<change_ack>(sys, reg, preload_atom::value, std::string{"kept"}, true, origin::api, past);
+  auto late_preload = ask<change_ack>(env.calls, reg, preload_atom::value, std::string{"kept"}, true, origin::api, past);
   CHECK(error_code(late_preload.error()) == errc::expired);
-  CHECK(names(sys, reg) == std::vector<std::string>{"kept"});
-  auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"kept"});
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"kept"});
+  auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"kept"});
   REQUIRE(info);
   CHECK_FALSE(info->preload);
   // A deadline still ahead is no obstacle.
-  CHECK(ask<change_ack>(sys, reg, caf::put_atom::value, put("soon", {"test:"}), deadline::after(std::chrono::seconds(5))));
+  CHECK(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("soon", {"test:"}), deadline::after(std::chrono::seconds(5))));
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("bad names and sources are refused and change nothing") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   auto reg = spawn_registry(sys, {});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("keep", {"test:"}), deadline{}));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("keep", {"test:"}), deadline{}));
   struct bad_case {
     put_request req;
     errc code;
@@ -116,43 +116,43 @@ TEST_CASE("bad names and sources are refused and change nothing") {
   };
   for (auto& c : cases) {
     CAPTURE(c.text);
-    auto res = ask<change_ack>(sys, reg, caf::put_atom::value, c.req, deadline{});
+    auto res = ask<change_ack>(env.calls, reg, caf::put_atom::value, c.req, deadline{});
     REQUIRE_FALSE(res);
     CHECK(error_code(res.error()) == c.code);
     CHECK(error_text(res.error()) == c.text);
   }
-  auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"keep"});
+  auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"keep"});
   REQUIRE(info);
   CHECK(info->sources == std::vector<std::string>{"test:"});
-  CHECK(names(sys, reg) == std::vector<std::string>{"keep"});
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"keep"});
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("insecure producers are accepted from the config file only") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   auto reg = spawn_registry(sys, {});
-  auto api = ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::api}, deadline{});
+  auto api = ask<change_ack>(env.calls, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::api}, deadline{});
   CHECK(error_code(api.error()) == errc::insecure_source);
   // gst: is not built yet: from the config file it is "not supported", not insecure.
-  auto file = ask<change_ack>(sys, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::config}, deadline{});
+  auto file = ask<change_ack>(env.calls, reg, caf::put_atom::value, put_request{"x", {"gst:videotestsrc"}, origin::config}, deadline{});
   CHECK(error_code(file.error()) == errc::source_not_supported);
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("a consumer attached to a stream gets its tracks, and a replace ends it with EOS") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   stream_settings st;
   st.linger = std::chrono::milliseconds(200);
-  auto reg = spawn_registry(sys, {st, {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:?size=320x240&fps=25"}), deadline{}));
-  auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
+  auto reg = spawn_registry(sys, {st, {}});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=320x240&fps=25"}), deadline{}));
+  auto att = attach_stream(env.calls, reg, "cam", consumer_kind::test);
   REQUIRE(att);
-  CHECK(att->hub->caps_names() == std::vector<std::string>{"video/x-h264"});
+  CHECK(att->held.hub->caps_names() == std::vector<std::string>{"video/x-h264"});
   CHECK(eventually([&] {
-    auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam"});
-    return info && info->status.state == "running";
+    auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"cam"});
+    return info && info->status.state == stream_state::running;
   }, std::chrono::seconds(5)));
 
   // A real appsrc pipeline subscribed to the hub receives media, then EOS on replace.
@@ -164,11 +164,11 @@ TEST_CASE("a consumer attached to a stream gets its tracks, and a replace ends i
                      static_cast<std::atomic<int>*>(n)->fetch_add(1);
                    }), &buffers);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  auto id = att->hub->subscribe("test", {in});
+  auto id = att->held.hub->subscribe(consumer_kind::test, make_appsrc_sink({in}));
   CHECK(id != 0);
   CHECK(eventually([&] { return buffers.load() > 10; }, std::chrono::seconds(5)));
 
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:"}), deadline{}));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:"}), deadline{}));
   auto* bus = gst_element_get_bus(pipeline);
   auto* eos = gst_bus_timed_pop_filtered(bus, 5 * GST_SECOND, GST_MESSAGE_EOS);
   CHECK(eos != nullptr);
@@ -182,38 +182,100 @@ TEST_CASE("a consumer attached to a stream gets its tracks, and a replace ends i
 }
 
 TEST_CASE("a stream disconnects its source a linger time after its last consumer") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   stream_settings st;
   st.linger = std::chrono::milliseconds(300);
-  auto reg = spawn_registry(sys, {st, {}, {}, 0});
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
-  auto att = attach_stream(sys, reg, "cam", "test", std::chrono::seconds(10));
+  auto reg = spawn_registry(sys, {st, {}});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
+  auto att = attach_stream(env.calls, reg, "cam", consumer_kind::test);
   REQUIRE(att);
-  auto state = [&] { return ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"cam"})->status.state; };
-  CHECK(eventually([&] { return state() == "running"; }, std::chrono::seconds(5)));
-  detach_stream(att->stream, 0);
-  CHECK(eventually([&] { return state() == "idle"; }, std::chrono::seconds(5)));
-  auto before = att->hub->last_buffer_us();
+  auto state = [&] { return ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"cam"})->status.state; };
+  CHECK(eventually([&] { return state() == stream_state::running; }, std::chrono::seconds(5)));
+  detach_stream(*att);
+  CHECK(eventually([&] { return state() == stream_state::idle; }, std::chrono::seconds(5)));
+  auto before = att->held.hub->last_buffer_us();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(att->hub->last_buffer_us() == before);  // no media flows once idle
+  CHECK(att->held.hub->last_buffer_us() == before);  // no media flows once idle
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("attaching to a source that never delivers fails with the source's error") {
-  system_config cfg;
-  caf::actor_system sys{cfg};
+  test::actor_env env;
+  auto& sys = env.sys;
   stream_settings st;
   st.start_timeout = std::chrono::milliseconds(1500);
   st.backoff_min = std::chrono::milliseconds(200);
-  auto reg = spawn_registry(sys, {st, {}, {}, 0});
+  auto reg = spawn_registry(sys, {st, {}});
   // Port 1 on loopback: connection refused at once.
-  REQUIRE(ask<change_ack>(sys, reg, caf::put_atom::value, put("dead", {"rtsp://127.0.0.1:1/x"}), deadline{}));
-  auto att = attach_stream(sys, reg, "dead", "test", std::chrono::seconds(10));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("dead", {"rtsp://127.0.0.1:1/x"}), deadline{}));
+  auto att = attach_stream(env.calls, reg, "dead", consumer_kind::test);
   REQUIRE_FALSE(att);
   CHECK(error_code(att.error()) == errc::source_failed);
-  auto info = ask<stream_info>(sys, reg, caf::get_atom::value, std::string{"dead"});
+  auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"dead"});
   REQUIRE(info);
   CHECK_FALSE(info->status.last_error.empty());
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a listener gets every existing stream, then added, replaced and removed as they happen") {
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("before", {"test:"}), deadline{}));
+  caf::scoped_actor listener{env.sys};
+  caf::anon_send(reg, subscribe_atom::value, caf::actor_cast<stream_listener>(listener));
+  std::vector<std::pair<int, std::string>> seen;
+  auto next = [&] {
+    listener->receive([&](changed_atom, const stream_event& ev) { seen.emplace_back(int(ev.change), ev.name); },
+                      caf::after(std::chrono::seconds(5)) >> [&] { seen.emplace_back(-1, "timeout"); });
+  };
+  next();
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:"}), deadline{}));
+  next();
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?fps=5"}), deadline{}));
+  next();
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value,
+                          put_request{"door", {"cam"}, origin::patch, put_mode::upsert}, deadline{}));
+  next();
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"cam"}, origin::api, deadline{}));
+  next();
+  next();
+  using ev = stream_event;
+  CHECK(seen == std::vector<std::pair<int, std::string>>{{ev::added, "before"}, {ev::added, "cam"},
+                                                          {ev::replaced, "cam"}, {ev::added, "door"},
+                                                          {ev::removed, "cam"}, {ev::removed, "door"}});
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a PATCH alias shares its target: get, list and lookup resolve to it, and it goes with it") {
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
+  auto patch = [&](std::string name, std::string src) {
+    return ask<change_ack>(env.calls, reg, caf::put_atom::value,
+                           put_request{std::move(name), {std::move(src)}, origin::patch, put_mode::upsert}, deadline{});
+  };
+  REQUIRE(patch("door", "cam"));
+  REQUIRE(patch("porch", "door"));  // an alias of an alias shares the stream itself
+  REQUIRE(patch("yard", "rtsp://127.0.0.1:8554/cam"));
+  for (auto* alias : {"door", "porch", "yard"}) {
+    CAPTURE(alias);
+    auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{alias});
+    REQUIRE(info);
+    CHECK(info->sources == std::vector<std::string>{"test:?size=160x120"});
+    CHECK(info->alias_of == "cam");
+    CHECK(*ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{alias}) ==
+          *ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"cam"}));
+  }
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"cam", "door", "porch", "yard"});
+  // A replaced target keeps its aliases, which follow it.
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=320x240"}), deadline{}));
+  CHECK(ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"door"})->sources ==
+        std::vector<std::string>{"test:?size=320x240"});
+  // Deleting an alias leaves the stream; deleting the stream takes the other aliases.
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"yard"}, origin::api, deadline{}));
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"cam", "door", "porch"});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"cam"}, origin::api, deadline{}));
+  CHECK(names(env.calls, reg).empty());
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }

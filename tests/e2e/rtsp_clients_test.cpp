@@ -63,6 +63,33 @@ TEST_CASE("10 RTSP clients at once share one connection to the camera") {
   CHECK(cam.client_count() == 1);
 }
 
+TEST_CASE("an alias made by PATCH shares its stream: GET shows the camera, RTSP plays, one camera connection") {
+  fake_camera cam;
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  auto c = d.client();
+  auto patch = c.Patch("/api/streams?name=door&src=cam", "", "text/plain");
+  REQUIRE(patch);
+  CHECK(patch->status == 200);
+  auto one = c.Get("/api/streams?src=door");
+  REQUIRE(one);
+  CHECK(one->body.find("\"url\": \"" + cam.url() + "\"") != std::string::npos);
+  // A stream whose source names another stream shares it too (in-process, no RTSP hop).
+  auto put = put_stream(c, "hall", "cam");
+  REQUIRE(put);
+  CHECK(put->status == 200);
+  auto direct = std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("cam"), 4); });
+  auto via_alias = std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("door"), 4); });
+  auto via_source = std::async(std::launch::async, [&] { return ffmpeg_count_frames(d.rtsp_url("hall"), 4); });
+  CHECK(direct.get() >= 75);
+  CHECK(via_alias.get() >= 75);
+  CHECK(via_source.get() >= 75);
+  auto probe = ffprobe_video(d.rtsp_url("door"));
+  CHECK(probe.ok);
+  CHECK(probe.width == 320);
+  CHECK(cam.client_count() == 1);
+}
+
 TEST_CASE("when the camera dies and comes back, a connected client gets frames again") {
   fake_camera cam;
   int port = cam.start();

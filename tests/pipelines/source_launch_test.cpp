@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "pipelines/parse.hpp"
-#include "pipelines/source_launch.hpp"
+#include "pipelines/scheme_table.hpp"
 
 using namespace sy;
 
@@ -36,6 +36,8 @@ const golden goldens[] = {
     {"rtsps://cam.local:322/s",
      "rtspsrc name=out0 location=\"rtsps://cam.local:322/s\" protocols=tcp latency=0 tcp-timeout=10000000 "
      "do-retransmission=false tls-validation-flags=0"},
+    {"gst:videotestsrc is-live=true ! x264enc tune=zerolatency ! h264parse name=out0",
+     "videotestsrc is-live=true ! x264enc tune=zerolatency ! h264parse name=out0"},
 };
 
 }  // namespace

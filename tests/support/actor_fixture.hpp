@@ -1,5 +1,5 @@
-// Helpers for actor-level tests: a real actor system with the protocol's types,
-// and a blocking request that returns caf::expected.
+// Helpers for actor-level tests: a real actor system with the protocol's types and
+// its blocking caller, and a blocking request that returns caf::expected.
 #pragma once
 
 #include <caf/all.hpp>
@@ -7,17 +7,21 @@
 #include <chrono>
 #include <thread>
 
-#include "actors/actor_system_config.hpp"
+#include "actors/blocking_calls.hpp"
+#include "actors/system_config.hpp"
 
 namespace sy::test {
 
+/// An actor system for one test; its caller is destroyed before it.
+struct actor_env {
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  blocking_calls calls{sys};
+};
+
 template <class T, class Handle, class... Ts>
-caf::expected<T> ask(caf::actor_system& sys, const Handle& dest, Ts&&... xs) {
-  caf::scoped_actor self{sys};
-  caf::expected<T> out{caf::sec::request_timeout};
-  self->request(dest, std::chrono::seconds(30), std::forward<Ts>(xs)...)
-      .receive([&](T& v) { out = std::move(v); }, [&](caf::error& e) { out = std::move(e); });
-  return out;
+caf::expected<T> ask(blocking_calls& calls, const Handle& dest, Ts&&... xs) {
+  return calls.call<T>(dest, std::chrono::seconds(30), std::forward<Ts>(xs)...);
 }
 
 /// Polls `pred` every 50 ms until it holds or `timeout` passes.

@@ -1,0 +1,25 @@
+#include "actors/stream_client.hpp"
+
+namespace sy {
+
+caf::expected<attachment> attach_stream(blocking_calls& calls, const registry_actor& registry,
+                                        const std::string& name, consumer_kind kind) {
+  auto stream = calls.call<stream_actor>(registry, calls.timeouts().request, lookup_atom::value, name);
+  if (!stream) return stream.error();
+  auto held = calls.call<lease>(*stream, calls.timeouts().media, attach_atom::value, kind);
+  if (!held) return held.error();
+  return attachment{*stream, std::move(*held)};
+}
+
+void detach_stream(const attachment& att) {
+  if (att.stream) caf::anon_send(att.stream, detach_atom::value, att.held.id);
+}
+
+caf::expected<stream_status> probe_stream(blocking_calls& calls, const registry_actor& registry,
+                                          const std::string& name) {
+  auto stream = calls.call<stream_actor>(registry, calls.timeouts().request, lookup_atom::value, name);
+  if (!stream) return stream.error();
+  return calls.call<stream_status>(*stream, calls.timeouts().media, probe_atom::value);
+}
+
+}  // namespace sy

@@ -1,0 +1,33 @@
+// stream_client: how a thread that is not an actor (an HTTP handler, a gst-rtsp-server
+// client thread) consumes a stream: registry lookup, then attach to the stream actor,
+// through blocking_calls with the timeouts it carries.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <string>
+
+#include "actors/blocking_calls.hpp"
+#include "actors/protocol.hpp"
+
+namespace sy {
+
+struct attachment {
+  stream_actor stream;
+  lease held;
+};
+
+/// Looks `name` up (an alias resolves to its target) and attaches a consumer of
+/// `kind`. Errors: errc::not_found, errc::source_failed (with the stream's reason),
+/// errc::shutting_down, or CAF's request_timeout.
+caf::expected<attachment> attach_stream(blocking_calls& calls, const registry_actor& registry,
+                                        const std::string& name, consumer_kind kind);
+
+/// Tells the stream the attachment's consumer has left.
+void detach_stream(const attachment& att);
+
+/// Asks the stream to connect its source once and return its live status.
+caf::expected<stream_status> probe_stream(blocking_calls& calls, const registry_actor& registry,
+                                          const std::string& name);
+
+}  // namespace sy

@@ -1,0 +1,40 @@
+// What HTTP route handlers share: the caller into the actors, the registry handle
+// and the daemon facts that GET /api reports. Handlers hold no other state.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <functional>
+#include <string>
+
+#include "actors/blocking_calls.hpp"
+#include "actors/protocol.hpp"
+
+namespace sy {
+
+struct api_context {
+  blocking_calls* calls = nullptr;  // with the timeouts of every request
+  registry_actor registry;
+  std::string config_path;          // absolute; empty when running on the embedded default
+  std::string rtsp_listen;          // e.g. ":8554"
+  std::string rtsp_default_query;
+  std::function<void(int)> request_exit;  // POST /api/exit
+};
+
+/// A registry request with the request timeout.
+template <class T, class... Ts>
+caf::expected<T> call_registry(const api_context& ctx, Ts&&... xs) {
+  return ctx.calls->call<T>(ctx.registry, ctx.calls->timeouts().request, std::forward<Ts>(xs)...);
+}
+
+/// A change (put, delete, preload): the deadline it carries makes the registry refuse
+/// it (errc::expired, nothing changed) if it is still queued when the request timeout
+/// is up; once the registry has taken it, the caller also waits for the config write.
+template <class... Ts>
+caf::expected<change_ack> change_registry(const api_context& ctx, Ts&&... xs) {
+  auto& t = ctx.calls->timeouts();
+  return ctx.calls->call<change_ack>(ctx.registry, t.request + t.persist, std::forward<Ts>(xs)...,
+                                     deadline::after(t.request));
+}
+
+}  // namespace sy

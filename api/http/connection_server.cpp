@@ -1,0 +1,120 @@
+#include "api/http/connection_server.hpp"
+
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+namespace sy {
+namespace {
+
+constexpr int io_timeout_ms = 10000;   // a peer that stalls mid-request or mid-response
+constexpr int stop_check_ms = 100;     // how often an idle connection notices a stop
+constexpr int finish_grace_ms = 2000;  // how long a stop waits for requests in progress
+
+bool poll_for(socket_t sock, short events, int timeout_ms) {
+  pollfd p{sock, events, 0};
+  int r;
+  do r = ::poll(&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  return r > 0 && (p.revents & (events | POLLHUP | POLLERR));
+}
+
+void address(socket_t sock, bool peer, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  int r = peer ? getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len)
+               : getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (r != 0) return;
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (addr.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
+    port = ntohs(a->sin6_port);
+  }
+  ip = buf;
+}
+
+// A plain blocking socket with timeouts, as httplib's own SocketStream behaves.
+class socket_stream final : public httplib::Stream {
+ public:
+  explicit socket_stream(socket_t sock) : sock_(sock) {}
+  bool is_readable() const override { return poll_for(sock_, POLLIN, io_timeout_ms); }
+  bool is_writable() const override { return poll_for(sock_, POLLOUT, io_timeout_ms); }
+  ssize_t read(char* ptr, size_t size) override {
+    if (!is_readable()) return -1;
+    ssize_t n;
+    do n = ::recv(sock_, ptr, size, 0);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n;
+    do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { address(sock_, true, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { address(sock_, false, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  socket_t sock_;
+};
+
+}  // namespace
+
+bool connection_server::wait_for_request(socket_t sock) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+  while (!stopping_.load()) {
+    if (poll_for(sock, POLLIN, stop_check_ms)) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
+  return false;
+}
+
+bool connection_server::process_and_close_socket(socket_t sock) {
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    open_.insert(sock);
+  }
+  socket_stream stream{sock};
+  for (size_t left = keep_alive_max_count_; left > 0 && wait_for_request(sock); --left) {
+    bool closed = false;
+    bool close_after = left == 1 || stopping_.load();
+    if (!process_request(stream, close_after, closed, [](httplib::Request&) {}) || closed) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    open_.erase(sock);
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return true;
+}
+
+void connection_server::close_all() {
+  stopping_ = true;
+  stop();
+  // Idle keep-alive connections notice stopping_ within stop_check_ms; a request in
+  // progress (POST /api/exit's own answer, a snapshot) gets a moment to finish.
+  for (int waited = 0; waited < finish_grace_ms; waited += 10) {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      if (open_.empty()) return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::lock_guard<std::mutex> lock{mutex_};
+  for (auto sock : open_) ::shutdown(sock, SHUT_RDWR);
+}
+
+}  // namespace sy

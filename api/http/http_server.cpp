@@ -1,0 +1,34 @@
+#include "api/http/http_server.hpp"
+
+namespace sy {
+
+http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
+  // Every keep-alive client and every live viewer pins one pool thread.
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+  server_.set_tcp_nodelay(true);  // 40x throughput for small API replies
+  server_.set_keep_alive_max_count(100000);
+  server_.set_keep_alive_timeout(30);
+  server_.set_payload_max_length(4 * 1024 * 1024);
+  add_app_routes(server_, ctx_);
+  add_stream_routes(server_, ctx_);
+  add_frame_routes(server_, ctx_);
+}
+
+http_server::~http_server() { stop(); }
+
+int http_server::bind(const listen_addr& addr) {
+  auto host = addr.host.empty() ? std::string{"0.0.0.0"} : addr.host;
+  if (addr.port == 0) return server_.bind_to_any_port(host.c_str());
+  return server_.bind_to_port(host.c_str(), addr.port) ? addr.port : 0;
+}
+
+void http_server::start() {
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+}
+
+void http_server::stop() {
+  server_.close_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace sy

@@ -1,0 +1,166 @@
+#include "api/http/stream_json.hpp"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <ctime>
+
+#include "pipelines/codec_table.hpp"
+#include "pipelines/source_uri.hpp"
+
+namespace sy {
+namespace {
+
+std::string iso_time(int64_t ms) {
+  std::time_t t = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+template <class Writer>
+void write_codec(Writer& w, const track_info& t) {
+  auto* codec = find_codec(t.caps);
+  w.Key("codec");
+  w.StartObject();
+  w.Key("codec_name");
+  w.String(codec ? codec->api_name : t.caps.c_str());
+  w.Key("codec_type");
+  w.String(t.kind.c_str());
+  if (t.width) {
+    w.Key("width");
+    w.Uint(t.width);
+    w.Key("height");
+    w.Uint(t.height);
+  }
+  if (t.clock_rate) {
+    w.Key("sample_rate");
+    w.Uint(t.clock_rate);
+  }
+  w.EndObject();
+}
+
+template <class Writer>
+void write_producer(Writer& w, const stream_info& info, size_t index) {
+  auto url = mask_credentials(info.sources[index]);
+  w.StartObject();
+  w.Key("url");
+  w.String(url.c_str());
+  bool active = info.status.active_source == int32_t(index) && !info.status.tracks.empty();
+  if (active) {
+    auto spec = parse_source(info.sources[index]);
+    w.Key("id");
+    w.Uint64(index + 1);
+    w.Key("format_name");
+    w.String(spec.scheme.c_str());
+    if (spec.scheme == "rtsp" || spec.scheme == "rtsps") {
+      w.Key("protocol");
+      w.String(spec.options.count("transport") && spec.options.at("transport") == "udp" ? "rtsp+udp" : "rtsp+tcp");
+    }
+    w.Key("medias");
+    w.StartArray();
+    for (auto& t : info.status.tracks) w.String(media_line(t).c_str());
+    w.EndArray();
+    w.Key("receivers");
+    w.StartArray();
+    uint64_t total = 0, id = 100;
+    for (auto& t : info.status.tracks) {
+      w.StartObject();
+      w.Key("id");
+      w.Uint64(id++);
+      write_codec(w, t);
+      w.Key("bytes");
+      w.Uint64(t.bytes);
+      w.Key("packets");
+      w.Uint64(t.packets);
+      w.EndObject();
+      total += t.bytes;
+    }
+    w.EndArray();
+    w.Key("bytes_recv");
+    w.Uint64(total);
+  }
+  w.EndObject();
+}
+
+template <class Writer>
+void write_stream(Writer& w, const stream_info& info) {
+  w.StartObject();
+  w.Key("producers");
+  if (info.sources.empty()) {
+    w.Null();
+  } else {
+    w.StartArray();
+    for (size_t i = 0; i < info.sources.size(); ++i) write_producer(w, info, i);
+    w.EndArray();
+  }
+  w.Key("consumers");
+  if (info.status.consumers.empty()) {
+    w.Null();
+  } else {
+    w.StartArray();
+    for (auto& c : info.status.consumers) {
+      w.StartObject();
+      w.Key("id");
+      w.Uint64(c.id);
+      w.Key("format_name");
+      w.String(consumer_kind_name(c.kind));
+      w.Key("bytes_send");
+      w.Uint64(c.bytes);
+      w.Key("packets");
+      w.Uint64(c.packets);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.Key("state");
+  w.String(state_name(info.status.state));
+  w.Key("last_error");
+  w.String(info.status.last_error.c_str());
+  w.Key("since");
+  w.String(iso_time(info.status.since_ms).c_str());
+  w.Key("preload");
+  w.Bool(info.preload);
+  if (!info.alias_of.empty()) {
+    w.Key("alias_of");
+    w.String(info.alias_of.c_str());
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string media_line(const track_info& t) {
+  auto* codec = find_codec(t.caps);
+  std::string line = t.kind + ", recvonly, " + (codec ? codec->name : t.caps);
+  if (t.kind == "audio" && t.clock_rate) {
+    line += "/" + std::to_string(t.clock_rate);
+    if (t.channels > 1) line += "/" + std::to_string(t.channels);
+  }
+  return line;
+}
+
+std::string stream_json(const stream_info& info) {
+  rapidjson::StringBuffer buf;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+  w.SetIndent(' ', 2);
+  write_stream(w, info);
+  return buf.GetString();
+}
+
+std::string streams_json(const std::vector<stream_info>& all) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  for (auto& info : all) {
+    w.Key(info.name.c_str(), rapidjson::SizeType(info.name.size()));
+    write_stream(w, info);
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+}  // namespace sy

@@ -1,0 +1,133 @@
+#include "daemon/daemon_config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace sy {
+
+const char* const embedded_default_config =
+    "api:\n  listen: \":1984\"\n"
+    "rtsp:\n  listen: \":8554\"\n"
+    "streams:\n  demo: \"test:?size=1280x720&fps=25\"\n";
+
+namespace {
+
+std::string scalar(const YAML::Node& n, const std::string& fallback) {
+  return n && n.IsScalar() ? n.as<std::string>() : fallback;
+}
+
+// "10s", "500ms", "2m" or a bare number of seconds.
+bool parse_duration(const std::string& text, std::chrono::milliseconds& out) {
+  try {
+    size_t used = 0;
+    double v = std::stod(text, &used);
+    auto unit = text.substr(used);
+    double ms = unit == "ms" ? v : unit == "m" ? v * 60000 : (unit.empty() || unit == "s") ? v * 1000 : -1;
+    if (ms < 0) return false;
+    out = std::chrono::milliseconds(static_cast<int64_t>(ms));
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::string apply_settings(const YAML::Node& sy, daemon_config& out) {
+  if (!sy) return {};
+  if (!sy.IsMap()) return "switchyard: must be a map";
+  struct { const char* key; std::chrono::milliseconds* field; } durations[] = {
+      {"linger", &out.stream.linger},           {"start_timeout", &out.stream.start_timeout},
+      {"backoff_min", &out.stream.backoff_min}, {"backoff_max", &out.stream.backoff_max},
+      {"stall_timeout", &out.stream.stall_timeout},
+  };
+  for (auto& d : durations)
+    if (sy[d.key] && !parse_duration(scalar(sy[d.key], ""), *d.field))
+      return std::string{"switchyard."} + d.key + ": not a duration";
+  if (sy["ctl_listen"]) {
+    auto v = scalar(sy["ctl_listen"], "");
+    out.ctl_enabled = !v.empty();
+    if (out.ctl_enabled) {
+      auto err = parse_listen(v, out.ctl);
+      if (!err.empty()) return "switchyard.ctl_listen: " + err;
+    }
+  }
+  if (sy["http_threads"]) out.http_threads = sy["http_threads"].as<int>();
+  return {};
+}
+
+}  // namespace
+
+std::string apply_config_text(const std::string& text, daemon_config& out) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return std::string{"yaml: "} + e.what();
+  }
+  if (doc.IsNull()) return {};
+  if (!doc.IsMap()) return "config: top level must be a map";
+  const YAML::Node& cdoc = doc;  // lookups must not insert what they look for
+  try {
+    struct { const char* section; listen_addr* addr; } listens[] = {{"api", &out.api}, {"rtsp", &out.rtsp}};
+    for (auto& l : listens) {
+      // A section or key that is absent (or empty) keeps the default.
+      auto listen = cdoc[l.section] ? cdoc[l.section]["listen"] : YAML::Node{};
+      if (!listen || listen.IsNull()) continue;
+      auto err = parse_listen(scalar(listen, ""), *l.addr);
+      if (!err.empty()) return std::string{l.section} + ".listen: " + err;
+    }
+    if (cdoc["rtsp"] && cdoc["rtsp"]["default_query"]) out.rtsp_default_query = scalar(cdoc["rtsp"]["default_query"], "");
+    if (cdoc["log"] && cdoc["log"]["level"]) out.log_level = scalar(cdoc["log"]["level"], "info");
+    if (auto err = apply_settings(cdoc["switchyard"], out); !err.empty()) return err;
+    if (auto streams = cdoc["streams"]) {
+      if (!streams.IsMap() && !streams.IsNull()) return "streams: must be a map";
+      for (auto kv : streams) {
+        auto name = kv.first.as<std::string>();
+        std::vector<std::string> sources;
+        if (kv.second.IsSequence()) {
+          for (auto s : kv.second) sources.push_back(s.as<std::string>());
+        } else if (kv.second.IsScalar()) {
+          sources.push_back(kv.second.as<std::string>());
+        }  // a null stream (name only) has no source: kept out, as go2rtc does
+        if (sources.empty()) continue;
+        bool replaced = false;
+        for (auto& existing : out.streams)
+          if (existing.first == name) {
+            existing.second = sources;
+            replaced = true;
+          }
+        if (!replaced) out.streams.emplace_back(name, sources);
+      }
+    }
+    if (auto preload = cdoc["preload"]; preload && preload.IsMap())
+      for (auto kv : preload) out.preload.push_back(kv.first.as<std::string>());
+  } catch (const YAML::Exception& e) {
+    return std::string{"config: "} + e.what();
+  }
+  return {};
+}
+
+std::string load_config(const std::vector<std::string>& paths, daemon_config& out) {
+  if (paths.empty()) return apply_config_text(embedded_default_config, out);
+  for (size_t i = 0; i < paths.size(); ++i) {
+    std::ifstream in(paths[i]);
+    std::string text;
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      text = ss.str();
+    } else if (i > 0) {
+      return "config: cannot read " + paths[i];
+    }  // a missing first file is created on the first change, as go2rtc does
+    auto err = apply_config_text(text, out);
+    if (!err.empty()) return paths[i] + ": " + err;
+    if (i == 0) {
+      out.config_path = paths[i];
+      out.first_document = text;
+    }
+  }
+  return {};
+}
+
+}  // namespace sy

@@ -1,0 +1,40 @@
+// The daemon's configuration: go2rtc's YAML layout (API.md) plus Switchyard's own
+// `switchyard:` section. Parsing only; the composition root (daemon/main.cpp) applies it.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/settings.hpp"
+#include "api/listen_addr.hpp"
+
+namespace sy {
+
+struct daemon_config {
+  listen_addr api{"", 1984};
+  listen_addr rtsp{"", 8554};
+  listen_addr ctl{"127.0.0.1", 1985};  // yardctl (CAF middleman); loopback by default
+  bool ctl_enabled = true;
+  std::string log_level = "info";
+  std::string rtsp_default_query = "video&audio";
+  stream_settings stream;
+  int http_threads = 160;  // keep-alive API clients and live viewers each hold one
+  std::vector<std::pair<std::string, std::vector<std::string>>> streams;  // file order
+  std::vector<std::string> preload;
+  std::string config_path;  // the first file: where API changes are persisted
+  std::string first_document;  // its text as loaded
+};
+
+/// go2rtc's built-in default when no -c is given: a demo test pattern.
+extern const char* const embedded_default_config;
+
+/// Loads and merges the files (later files override earlier keys; streams are
+/// merged by name). An empty list loads the embedded default. Returns an error
+/// text, empty on success; `out` is then complete.
+std::string load_config(const std::vector<std::string>& paths, daemon_config& out);
+
+/// Parses one YAML document into `out` (merging). Empty error on success.
+std::string apply_config_text(const std::string& text, daemon_config& out);
+
+}  // namespace sy

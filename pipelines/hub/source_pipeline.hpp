@@ -1,0 +1,49 @@
+// source_pipeline: one attempt at running one source of a stream.
+//
+// Owns: a GstPipeline built from the source's launch text, plus the glue that
+// turns each of its outputs into parsed tracks pushed into the stream's hub.
+// Created by the stream actor. Destroying it sets the pipeline to NULL, which can
+// block for seconds (rtspsrc's TEARDOWN): the stream actor destroys it on a
+// detached actor. GStreamer threads report through `notify` only (bus sync handler,
+// pad-added, appsink callbacks), with plain values; after destruction it is never
+// called again.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "pipelines/hub/track_hub.hpp"
+
+namespace sy {
+
+/// What a source reports to its owner. Plain values only.
+struct source_event {
+  enum kind_t : uint8_t { error, eos, tracks_ready, track_added } kind = error;
+  std::string text;
+};
+
+class source_pipeline {
+ public:
+  struct glue;  // callback context shared with GStreamer threads
+  /// Called on GStreamer threads: must not block or touch the owner's state.
+  using notify_fn = std::function<void(source_event)>;
+
+  /// Builds and starts the pipeline for `url`; on failure returns nullptr and sets
+  /// `error`.
+  static std::unique_ptr<source_pipeline> start(const std::string& url, hub_ptr hub, notify_fn notify,
+                                                std::string& error);
+  ~source_pipeline();  // blocks until the pipeline is in NULL
+
+  source_pipeline(const source_pipeline&) = delete;
+  source_pipeline& operator=(const source_pipeline&) = delete;
+
+ private:
+  source_pipeline(GstElement* pipeline, std::shared_ptr<glue> g);
+  GstElement* pipeline_;
+  std::shared_ptr<glue> glue_;
+};
+
+}  // namespace sy

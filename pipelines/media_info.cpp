@@ -1,0 +1,16 @@
+#include "pipelines/media_info.hpp"
+
+namespace sy {
+
+const char* consumer_kind_name(consumer_kind kind) {
+  switch (kind) {
+    case consumer_kind::rtsp: return "rtsp";
+    case consumer_kind::snapshot: return "snapshot";
+    case consumer_kind::probe: return "probe";
+    case consumer_kind::relay: return "relay";
+    case consumer_kind::test: return "test";
+  }
+  return "unknown";
+}
+
+}  // namespace sy

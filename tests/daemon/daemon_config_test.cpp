@@ -1,0 +1,95 @@
+// Config loading without a daemon: go2rtc's layout, Switchyard's own section, merging
+// of several files, and errors that stop start-up.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "daemon/daemon_config.hpp"
+#include "tests/support/daemon.hpp"
+
+using namespace sy;
+
+TEST_CASE("go2rtc's layout loads: listeners, streams as a string or a list in file order, preload") {
+  daemon_config cfg;
+  auto err = apply_config_text(
+      "api: {listen: \"127.0.0.1:2000\"}\n"
+      "rtsp: {listen: \":9554\"}\n"
+      "streams:\n"
+      "  b: rtsp://10.0.0.5/s\n"
+      "  a: [rtsp://10.0.0.6/main, \"test:?size=320x240\"]\n"
+      "preload: {b: \"video&audio\"}\n",
+      cfg);
+  REQUIRE(err == "");
+  CHECK(cfg.api.host == "127.0.0.1");
+  CHECK(cfg.api.port == 2000);
+  CHECK(cfg.rtsp.host == "");
+  CHECK(cfg.rtsp.port == 9554);
+  REQUIRE(cfg.streams.size() == 2);
+  CHECK(cfg.streams[0].first == "b");
+  CHECK(cfg.streams[0].second == std::vector<std::string>{"rtsp://10.0.0.5/s"});
+  CHECK(cfg.streams[1].second == std::vector<std::string>{"rtsp://10.0.0.6/main", "test:?size=320x240"});
+  CHECK(cfg.preload == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("the switchyard section sets timings, the yardctl endpoint and the HTTP pool") {
+  daemon_config cfg;
+  REQUIRE(apply_config_text("switchyard: {linger: 2s, start_timeout: 500ms, backoff_max: 1m, ctl_listen: \"\","
+                            " http_threads: 8}\n",
+                            cfg) == "");
+  CHECK(cfg.stream.linger == std::chrono::seconds(2));
+  CHECK(cfg.stream.start_timeout == std::chrono::milliseconds(500));
+  CHECK(cfg.stream.backoff_max == std::chrono::minutes(1));
+  CHECK_FALSE(cfg.ctl_enabled);
+  CHECK(cfg.http_threads == 8);
+}
+
+TEST_CASE("bad values are refused with the key that is wrong") {
+  struct bad {
+    const char* yaml;
+    const char* error_start;
+  } cases[] = {
+      {"api: {listen: \"host:port\"}\n", "api.listen: "},
+      {"rtsp: {listen: \":99999\"}\n", "rtsp.listen: "},
+      {"switchyard: {linger: soon}\n", "switchyard.linger: not a duration"},
+      {"streams: [a, b]\n", "streams: must be a map"},
+      {"- just a list\n", "config: top level must be a map"},
+      {"streams:\n  cam1: [unclosed\n", "yaml: "},
+  };
+  for (auto& b : cases) {
+    CAPTURE(b.yaml);
+    daemon_config cfg;
+    auto err = apply_config_text(b.yaml, cfg);
+    CHECK(err.rfind(b.error_start, 0) == 0);
+  }
+}
+
+TEST_CASE("several files merge: later keys win, streams merge by name, the first file is the one written") {
+  auto dir = test::make_temp_dir();
+  std::ofstream(dir + "/a.yaml") << "streams:\n  cam1: rtsp://a/1\n  cam2: rtsp://a/2\n";
+  std::ofstream(dir + "/b.yaml") << "api: {listen: \":2001\"}\nstreams:\n  cam2: rtsp://b/2\n  cam3: rtsp://b/3\n";
+  daemon_config cfg;
+  REQUIRE(load_config({dir + "/a.yaml", dir + "/b.yaml"}, cfg) == "");
+  CHECK(cfg.api.port == 2001);
+  REQUIRE(cfg.streams.size() == 3);
+  CHECK(cfg.streams[1].second == std::vector<std::string>{"rtsp://b/2"});
+  CHECK(cfg.streams[2].first == "cam3");
+  CHECK(cfg.config_path == dir + "/a.yaml");
+  CHECK(cfg.first_document.find("cam1") != std::string::npos);
+  daemon_config missing_second;
+  CHECK(load_config({dir + "/a.yaml", dir + "/nope.yaml"}, missing_second).find("cannot read") != std::string::npos);
+  daemon_config missing_first;  // go2rtc creates it on the first change
+  CHECK(load_config({dir + "/new.yaml"}, missing_first) == "");
+  CHECK(missing_first.config_path == dir + "/new.yaml");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("no file loads the embedded default: a demo test pattern on go2rtc's ports") {
+  daemon_config cfg;
+  REQUIRE(load_config({}, cfg) == "");
+  CHECK(cfg.api.port == 1984);
+  CHECK(cfg.rtsp.port == 8554);
+  REQUIRE(cfg.streams.size() == 1);
+  CHECK(cfg.streams[0].first == "demo");
+  CHECK(cfg.config_path.empty());
+}

@@ -99,9 +99,12 @@ struct registry_state {
     return {};
   }
 
+  static caf::error validate_name(const std::string& name) {
+    auto why = check_stream_name(name);
+    return why.empty() ? caf::error{} : make_error(errc::invalid_name, why);
+  }
+
   caf::error validate(const put_request& req) const {
-    auto why = check_stream_name(req.name);
-    if (!why.empty()) return make_error(errc::invalid_name, why);
     if (req.sources.empty()) return make_error(errc::no_sources, "streams: no source");
     for (auto& src : req.sources)
       if (auto err = validate_source(req, src)) return err;
@@ -164,6 +167,7 @@ struct registry_state {
   // ---- requests ----
   caf::result<change_ack> on_put(put_request req, deadline until) {
     if (until.passed()) return expired();
+    if (auto err = validate_name(req.name)) return err;
     auto target = alias_target(req);
     if (target.empty())
       if (auto err = validate(req)) return err;

@@ -55,7 +55,7 @@ void write_producer(Writer& w, const stream_info& info, size_t index) {
     w.Key("id");
     w.Uint64(index + 1);
     w.Key("format_name");
-    w.String(spec.scheme.c_str());
+    w.String(is_stream_reference(info.sources[index]) ? "stream" : spec.scheme.c_str());
     if (spec.scheme == "rtsp" || spec.scheme == "rtsps") {
       w.Key("protocol");
       w.String(spec.options.count("transport") && spec.options.at("transport") == "udp" ? "rtsp+udp" : "rtsp+tcp");

@@ -113,6 +113,10 @@ TEST_CASE("bad names and sources are refused and change nothing") {
       {put("keep", {}), errc::no_sources, "streams: no source"},
       {put("keep", {"test:"}, put_mode::create), errc::already_exists, "streams: stream already exists"},
       {put("other", {"test:"}, put_mode::update), errc::not_found, "stream not found"},
+      {put_request{"a\x01", {"keep"}, origin::patch, put_mode::upsert}, errc::invalid_name,
+       "streams: name with control characters"},  // an alias needs a valid name too
+      {put("keep", {"keep"}), errc::source_not_supported, "streams: source loops back to this stream"},
+      {put("x", {"nosuch"}), errc::source_not_supported, "streams: source not supported"},
   };
   for (auto& c : cases) {
     CAPTURE(c.text);

@@ -13,13 +13,6 @@ using namespace sy::test;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 const std::string cam_yaml = "streams:\n  demo: \"test:?size=320x240&fps=25\"\n";
 
 }  // namespace
@@ -61,10 +54,10 @@ TEST_CASE("a malformed config file stops start-up with a message and is left unt
   auto dir = make_temp_dir();
   auto path = dir + "/bad.yaml";
   std::ofstream(path) << "streams:\n  cam1: [unclosed\n";
-  auto before = read_file(path);
+  auto before = read_text_file(path);
   auto [code, out] = run_process({program_path("SWITCHYARD_BIN"), "-c", path}, std::chrono::seconds(20));
   CHECK(code == 1);
   CHECK(out.find("ERR [config]") != std::string::npos);
-  CHECK(read_file(path) == before);
+  CHECK(read_text_file(path) == before);
   std::filesystem::remove_all(dir);
 }

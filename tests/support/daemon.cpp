@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace sy::test {
 namespace {
@@ -17,6 +18,13 @@ int port_from(const std::string& line) {
 }
 
 }  // namespace
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
 
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/switchyard-test-XXXXXX";

@@ -11,6 +11,9 @@
 
 namespace sy::test {
 
+/// The whole text of a file ("" if it cannot be read).
+std::string read_text_file(const std::string& path);
+
 /// A fresh directory under /tmp, removed by the caller's choice (tests leave it).
 std::string make_temp_dir();
 

@@ -20,13 +20,6 @@ using namespace sy::test;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 // A raw HTTP/1.1 exchange, for requests httplib's client would not send as-is.
 std::string raw_http(int port, const std::string& request) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -126,7 +119,7 @@ TEST_CASE("PUT without a body or Content-Length is accepted, and name defaults t
 TEST_CASE("bad input gets go2rtc's error texts and changes nothing in memory or on disk") {
   api_fixture d{cam_yaml};
   auto c = d.client();
-  auto before_file = read_file(d.config_path);
+  auto before_file = read_text_file(d.config_path);
   auto before_list = c.Get("/api/streams")->body;
   struct bad {
     std::string path;
@@ -163,13 +156,13 @@ TEST_CASE("bad input gets go2rtc's error texts and changes nothing in memory or 
   auto huge = c.Put(("/api/streams?name=big&src=test:?x=" + std::string(100 * 1024, 'a')).c_str());
   if (huge) CHECK(huge->status >= 400);
   CHECK(c.Get("/api/streams")->body == before_list);
-  CHECK(read_file(d.config_path) == before_file);
+  CHECK(read_text_file(d.config_path) == before_file);
 }
 
 TEST_CASE("PATCH sets sources without persisting, and a name of an existing stream makes an alias of it") {
   api_fixture d{cam_yaml};
   auto c = d.client();
-  auto before_file = read_file(d.config_path);
+  auto before_file = read_text_file(d.config_path);
   auto res = c.Patch("/api/streams?name=alias&src=demo", "", "text/plain");
   REQUIRE(res);
   CHECK(res->status == 200);
@@ -179,7 +172,7 @@ TEST_CASE("PATCH sets sources without persisting, and a name of an existing stre
   CHECK(one->status == 200);
   CHECK(one->body.find("\"url\": \"test:?size=320x240&fps=25\"") != std::string::npos);
   CHECK(one->body.find("\"alias_of\": \"demo\"") != std::string::npos);
-  CHECK(read_file(d.config_path) == before_file);
+  CHECK(read_text_file(d.config_path) == before_file);
   // Watching the alias watches demo: a snapshot through it, and demo shows the consumer.
   auto jpeg = c.Get("/api/frame.jpeg?src=alias");
   REQUIRE(jpeg);
@@ -195,7 +188,7 @@ TEST_CASE("PATCH sets sources without persisting, and a name of an existing stre
   REQUIRE(plain);
   CHECK(plain->status == 200);
   CHECK(c.Get("/api/streams?src=other")->body.find("\"url\": \"test:\"") != std::string::npos);
-  CHECK(read_file(d.config_path) == before_file);
+  CHECK(read_text_file(d.config_path) == before_file);
   // Deleting the stream takes its aliases with it.
   REQUIRE(c.Delete("/api/streams?src=demo"));
   CHECK(c.Get("/api/streams?src=alias")->status == 404);
@@ -288,7 +281,7 @@ TEST_CASE("PUT with another stream's name as source is persisted; unknown names 
   REQUIRE(jpeg);
   CHECK(jpeg->status == 200);
   CHECK(jpeg_size(jpeg->body) == std::pair<int, int>{160, 120});
-  auto before_file = read_file(d.config_path);
+  auto before_file = read_text_file(d.config_path);
   struct bad {
     const char* path;
     const char* body;
@@ -304,5 +297,5 @@ TEST_CASE("PUT with another stream's name as source is persisted; unknown names 
     CHECK(res->status == 400);
     CHECK(res->body == b.body);
   }
-  CHECK(read_file(d.config_path) == before_file);
+  CHECK(read_text_file(d.config_path) == before_file);
 }

@@ -4,11 +4,15 @@
 #include <sys/types.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
+
+#include "tests/support/process.hpp"
 
 namespace sy::bench {
 
@@ -36,12 +40,34 @@ inline double cpu_seconds(pid_t pid) {
 }
 
 /// Resident set size in MiB.
-inline double rss_mib(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  return 0;
+using test::rss_mib;
+
+}  // namespace sy::bench
+
+namespace sy::bench {
+
+/// CPU seconds of each thread of a process, summed by thread name (GStreamer names its
+/// task threads after their pad, e.g. "rtpjitterbuffer0:src", cut to 15 characters).
+inline std::map<std::string, double> thread_cpu_seconds(pid_t pid) {
+  std::map<std::string, double> out;
+  auto dir = "/proc/" + std::to_string(pid) + "/task";
+  for (auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream f(entry.path() / "stat");
+    std::string line;
+    std::getline(f, line);
+    auto open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    auto name = line.substr(open + 1, close - open - 1);
+    std::istringstream in(line.substr(close + 2));
+    std::string field;
+    unsigned long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && in >> field; ++i) {
+      if (i == 14) utime = std::stoul(field);
+      if (i == 15) stime = std::stoul(field);
+    }
+    out[name] += double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+  }
+  return out;
 }
 
 }  // namespace sy::bench

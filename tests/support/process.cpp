@@ -1,11 +1,14 @@
 #include "tests/support/process.hpp"
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 namespace sy::test {
@@ -104,6 +107,14 @@ std::string program_path(const char* env_var) {
   auto* v = std::getenv(env_var);
   if (!v) throw std::runtime_error(std::string{"environment variable not set: "} + env_var);
   return v;
+}
+
+double rss_mib(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
 }
 
 }  // namespace sy::test

@@ -43,6 +43,9 @@ class child_process {
 std::pair<int, std::string> run_process(std::vector<std::string> argv, std::chrono::milliseconds timeout,
                                         std::string stdin_text = {});
 
+/// Resident set size of a process in MiB (0 if it is gone).
+double rss_mib(pid_t pid);
+
 /// The path of a built program, from the environment variable meson sets for tests.
 std::string program_path(const char* env_var);
 

@@ -3,12 +3,15 @@
 
 #include <csignal>
 #include <cstdio>
+#include <atomic>
 #include <future>
 #include <regex>
+#include <thread>
 
 #include "tests/support/daemon.hpp"
 #include "tests/support/fake_camera.hpp"
 #include "tests/support/media_probe.hpp"
+#include "tests/support/rtsp_raw_client.hpp"
 
 using namespace sy::test;
 
@@ -201,4 +204,39 @@ TEST_CASE("a client that joins while another is watching starts on a keyframe, o
     if (!released) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   CHECK(released);
+}
+
+// Skipped until RTSP viewers are served one by one (the data-plane issue). Today all the
+// RTSP clients of a stream share one gst-rtsp-server media, which pulls a packet only when
+// some client in its send list can take it: the slow client paces everyone, and a joiner
+// held by the keyframe gate (out of the send list) never gets a keyframe. Seen here: the
+// second viewer got no data at all in 45 s; without the gate, 211 of 250 frames in 10 s.
+TEST_CASE("a slow RTSP/TCP reader neither slows another viewer nor makes the daemon buffer without bound "
+          "[skipped: shared gst-rtsp-server media paces all viewers at the slowest]" *
+          doctest::skip()) {
+  // ~250 KB/s of noise (it does not compress), read by one client at 10 KB/s.
+  daemon_process d{"streams:\n  busy: \"test:?size=640x360&fps=25&bitrate=2000&pattern=snow\"\n"};
+  rtsp_raw_client slow{d.rtsp_port};
+  REQUIRE_MESSAGE(slow.play(d.rtsp_url("busy")), slow.error());
+  std::atomic<bool> stop{false};
+  std::atomic<long> slow_bytes{0};
+  std::thread reader([&] {
+    while (!stop) {
+      auto n = slow.read_some(1024, 100);
+      if (n < 0) break;  // the server gave up on it: allowed
+      slow_bytes += n;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(10));  // the slow reader's backlog builds up
+  auto rss_before = rss_mib(d.process->pid());
+  constexpr int seconds = 45;
+  auto frames = ffmpeg_count_frames(d.rtsp_url("busy"), seconds, "tcp", seconds + 60);
+  auto rss_after = rss_mib(d.process->pid());
+  stop = true;
+  reader.join();
+  CHECK(frames >= seconds * 25 * 9 / 10);  // the other viewer keeps the full frame rate
+  CHECK(rss_after - rss_before < 40);      // MiB: what the slow reader cannot take is dropped
+  CHECK(slow_bytes < (seconds + 15) * 12 * 1024);  // it really read slowly (a test of the test)
+  CHECK(d.process->wait(std::chrono::milliseconds(0)) == -1);  // still running
 }

@@ -121,7 +121,7 @@ rtsp_server::rtsp_server(listen_addr addr, blocking_calls& calls, const registry
 rtsp_server::~rtsp_server() = default;
 
 void rtsp_server::mount(const std::string& name) {
-  if (port_) impl_->invoke("/" + name, make_media_factory(name, impl_->open));
+  if (port_) impl_->invoke("/" + name, make_media_factory(name, impl_->open, impl_->context));
 }
 
 void rtsp_server::unmount(const std::string& name) {

@@ -45,15 +45,26 @@ void send_to(GstRTSPStreamTransport* t, bool on) {
   else gst_rtsp_stream_remove_transport(stream, t);
 }
 
+// How long a joiner waits for a keyframe at most. gst-rtsp-server pulls a packet only
+// when a client in the send list can take it: with one slow client in it, the media
+// crawls at that client's pace and the next keyframe may be a minute away (a joiner
+// held out of the list cannot speed it up). After this, the joiner is let in mid-GOP;
+// its own pace then drives the media, and the slow client is dropped once its backlog
+// is full. Cameras' GOPs are 1-4 s: a stream that flows lets joiners in before.
+constexpr gint64 max_wait_us = 4000000;
+constexpr guint wait_check_ms = 250;
+
 // Per media. Send lists change only under `mutex`.
 struct gate {
   std::mutex mutex;
   guint video_pt = 0;
+  GMainContext* timers = nullptr;  // owned
   bool playing = false;         // a PLAY has been answered: whoever joins now is late
   std::vector<joiner> waiting;  // held until a keyframe (out once their PLAY is answered)
   std::vector<joiner> let_in;   // kept until their client goes away
 
   ~gate() {
+    if (timers) g_main_context_unref(timers);
     for (auto& j : waiting) release(j);
     for (auto& j : let_in) release(j);
   }
@@ -74,14 +85,30 @@ gate_ptr* gate_of(GstRTSPMedia* media) {
   return media ? static_cast<gate_ptr*>(g_object_get_data(G_OBJECT(media), gate_key)) : nullptr;
 }
 
-// The first packet of a video keyframe of payload type `pt`?
-bool starts_keyframe(GstBuffer* buf, guint pt) {
-  if (!buf || GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT)) return false;
+enum class packet { rtcp, rtp, keyframe_start };
+
+// RTCP, RTP, or the first RTP packet of a video keyframe of payload type `pt`.
+packet classify(GstBuffer* buf, guint pt) {
   GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  if (!gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return false;  // RTCP, not RTP
+  if (!buf || !gst_rtp_buffer_map(buf, GST_MAP_READ, &rtp)) return packet::rtcp;
   bool video = gst_rtp_buffer_get_payload_type(&rtp) == pt;
   gst_rtp_buffer_unmap(&rtp);
-  return video;
+  return video && !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT) ? packet::keyframe_start : packet::rtp;
+}
+
+// Puts the waiting joiners that `which` picks back into their send lists. With g.mutex.
+template <class Pick>
+void let_in(gate& g, Pick which) {
+  for (auto it = g.waiting.begin(); it != g.waiting.end();) {
+    if (!it->out || !which(*it)) {
+      ++it;
+      continue;
+    }
+    send_to(it->transport, true);
+    it->out = false;
+    g.let_in.push_back(*it);
+    it = g.waiting.erase(it);
+  }
 }
 
 struct sink_watch {
@@ -94,25 +121,16 @@ struct sink_watch {
 GstPadProbeReturn on_sink_input(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* w = static_cast<sink_watch*>(data);
   auto& g = *w->g;
-  bool keyframe = false;
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) keyframe = starts_keyframe(GST_PAD_PROBE_INFO_BUFFER(info), g.video_pt);
+  auto seen = packet::rtcp;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) seen = classify(GST_PAD_PROBE_INFO_BUFFER(info), g.video_pt);
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
     auto* list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
-    for (guint i = 0; list && i < gst_buffer_list_length(list) && !keyframe; ++i)
-      keyframe = starts_keyframe(gst_buffer_list_get(list, i), g.video_pt);
+    for (guint i = 0; list && i < gst_buffer_list_length(list) && seen != packet::keyframe_start; ++i)
+      seen = std::max(seen, classify(gst_buffer_list_get(list, i), g.video_pt));
   }
-  if (!keyframe) return GST_PAD_PROBE_OK;
+  if (seen != packet::keyframe_start) return GST_PAD_PROBE_OK;
   std::lock_guard<std::mutex> lock{g.mutex};
-  for (auto it = g.waiting.begin(); it != g.waiting.end();) {
-    if (!it->out || it->tcp != w->tcp) {
-      ++it;
-      continue;
-    }
-    send_to(it->transport, true);
-    it->out = false;
-    g.let_in.push_back(*it);
-    it = g.waiting.erase(it);
-  }
+  let_in(g, [w](const joiner& j) { return j.tcp == w->tcp; });
   return GST_PAD_PROBE_OK;
 }
 
@@ -161,6 +179,25 @@ GstRTSPStatusCode on_pre_play(GstRTSPClient* client, GstRTSPContext* ctx, gpoint
   return GST_RTSP_STS_OK;
 }
 
+// Watches one session's waiting joiners on its client's main context: past
+// max_wait_us they are let in without a keyframe.
+struct wait_watch {
+  gate_ptr g;
+  GstRTSPSessionMedia* session_media;  // identity only, never dereferenced
+  gint64 since_us;
+};
+
+gboolean on_wait_check(gpointer data) {
+  auto* w = static_cast<wait_watch*>(data);
+  auto& g = *w->g;
+  std::lock_guard<std::mutex> lock{g.mutex};
+  auto mine = [w](const joiner& j) { return j.session_media == w->session_media; };
+  if (std::none_of(g.waiting.begin(), g.waiting.end(), mine)) return G_SOURCE_REMOVE;
+  if (g_get_monotonic_time() - w->since_us < max_wait_us) return G_SOURCE_CONTINUE;
+  let_in(g, mine);
+  return G_SOURCE_REMOVE;
+}
+
 // After a PLAY is answered (its transports are in their send lists now): out again
 // until a keyframe. A packet may have gone out in between.
 void on_play(GstRTSPClient*, GstRTSPContext* ctx, gpointer) {
@@ -168,11 +205,19 @@ void on_play(GstRTSPClient*, GstRTSPContext* ctx, gpointer) {
   if (!g) return;
   std::lock_guard<std::mutex> lock{(*g)->mutex};
   (*g)->playing = true;
+  bool held = false;
   for (auto& j : (*g)->waiting) {
     if (j.session_media != ctx->sessmedia || j.out) continue;
     send_to(j.transport, false);
     j.out = true;
+    held = true;
   }
+  if (!held) return;
+  auto* source = g_timeout_source_new(wait_check_ms);
+  g_source_set_callback(source, on_wait_check, new wait_watch{*g, ctx->sessmedia, g_get_monotonic_time()},
+                        [](gpointer p) { delete static_cast<wait_watch*>(p); });
+  g_source_attach(source, (*g)->timers);
+  g_source_unref(source);
 }
 
 std::vector<joiner> take_joiners(const gate_ptr& g, GstRTSPClient* client, GstRTSPSessionMedia* only,
@@ -230,9 +275,10 @@ void after_close(GstRTSPClient* client) {
 
 }  // namespace
 
-void install_keyframe_gate(GstRTSPMedia* media, GstElement* video_payloader) {
+void install_keyframe_gate(GstRTSPMedia* media, GstElement* video_payloader, GMainContext* timers) {
   if (!video_payloader) return;
   auto g = std::make_shared<gate>();
+  g->timers = g_main_context_ref(timers);
   g_object_get(video_payloader, "pt", &g->video_pt, nullptr);
   g_object_set_data_full(G_OBJECT(media), gate_key, new gate_ptr(g),
                          free_gate);

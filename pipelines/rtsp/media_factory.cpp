@@ -58,6 +58,7 @@ struct SyMediaFactory {
   GstRTSPMediaFactory parent;
   std::string* name;
   std::shared_ptr<const sy::stream_opener>* open;
+  GMainContext* server_context;
 };
 struct SyMediaFactoryClass {
   GstRTSPMediaFactoryClass parent_class;
@@ -121,7 +122,7 @@ static void sy_media_factory_configure(GstRTSPMediaFactory* base, GstRTSPMedia* 
     gst_object_unref(pipeline);
   }
   if (auto* feed = static_cast<sy::rtsp_feed*>(g_object_get_data(G_OBJECT(element), "sy-feed")))
-    sy::install_keyframe_gate(media, feed->video_payloader);
+    sy::install_keyframe_gate(media, feed->video_payloader, reinterpret_cast<SyMediaFactory*>(base)->server_context);
   gst_object_unref(element);
 }
 
@@ -129,6 +130,7 @@ static void sy_media_factory_finalize(GObject* obj) {
   auto* self = reinterpret_cast<SyMediaFactory*>(obj);
   delete self->name;
   delete self->open;
+  if (self->server_context) g_main_context_unref(self->server_context);
   G_OBJECT_CLASS(sy_media_factory_parent_class)->finalize(obj);
 }
 
@@ -141,6 +143,7 @@ static void sy_media_factory_class_init(SyMediaFactoryClass* klass) {
 static void sy_media_factory_init(SyMediaFactory* self) {
   self->name = nullptr;
   self->open = nullptr;
+  self->server_context = nullptr;
 }
 
 namespace sy {
@@ -168,10 +171,12 @@ void prepare_client(GstRTSPClient* client) {
     g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, nullptr);
 }
 
-GstRTSPMediaFactory* make_media_factory(const std::string& name, std::shared_ptr<const stream_opener> open) {
+GstRTSPMediaFactory* make_media_factory(const std::string& name, std::shared_ptr<const stream_opener> open,
+                                        GMainContext* server_context) {
   auto* factory = static_cast<SyMediaFactory*>(g_object_new(sy_media_factory_get_type(), nullptr));
   factory->name = new std::string(name);
   factory->open = new std::shared_ptr<const stream_opener>(std::move(open));
+  factory->server_context = g_main_context_ref(server_context);
   auto* base = GST_RTSP_MEDIA_FACTORY(factory);
   gst_rtsp_media_factory_set_shared(base, TRUE);
   // No multicast: Switchyard never sends traffic a client did not ask for.

@@ -28,8 +28,10 @@ struct opened_stream {
 /// connect): gst-rtsp-server calls it on the client's pool thread.
 using stream_opener = std::function<opened_stream(const std::string& name)>;
 
-/// A new shared media factory for stream `name` (a full reference).
-GstRTSPMediaFactory* make_media_factory(const std::string& name, std::shared_ptr<const stream_opener> open);
+/// A new shared media factory for stream `name` (a full reference). `server_context`
+/// is the main context the RTSP server runs on (its media's timers go there).
+GstRTSPMediaFactory* make_media_factory(const std::string& name, std::shared_ptr<const stream_opener> open,
+                                        GMainContext* server_context);
 
 /// Tunes a newly connected client for relaying: TCP_NODELAY, rate control off after
 /// each PLAY, and the keyframe gate (pipelines/rtsp/keyframe_gate.hpp).

@@ -23,12 +23,14 @@ inline double percentile(std::vector<double> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
-/// utime+stime of a process, in seconds.
-inline double cpu_seconds(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+/// A /proc/.../stat file: the process or thread name and its utime+stime in seconds
+/// ({"", 0} if it cannot be read).
+inline std::pair<std::string, double> read_stat(const std::string& path) {
+  std::ifstream f(path);
   std::string line;
   std::getline(f, line);
-  auto close = line.rfind(')');
+  auto open = line.find('('), close = line.rfind(')');
+  if (open == std::string::npos || close == std::string::npos) return {"", 0};
   std::istringstream in(line.substr(close + 2));
   std::string field;
   unsigned long utime = 0, stime = 0;
@@ -36,36 +38,22 @@ inline double cpu_seconds(pid_t pid) {
     if (i == 14) utime = std::stoul(field);
     if (i == 15) stime = std::stoul(field);
   }
-  return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+  return {line.substr(open + 1, close - open - 1), double(utime + stime) / double(sysconf(_SC_CLK_TCK))};
 }
+
+/// utime+stime of a process, in seconds.
+inline double cpu_seconds(pid_t pid) { return read_stat("/proc/" + std::to_string(pid) + "/stat").second; }
 
 /// Resident set size in MiB.
 using test::rss_mib;
-
-}  // namespace sy::bench
-
-namespace sy::bench {
 
 /// CPU seconds of each thread of a process, summed by thread name (GStreamer names its
 /// task threads after their pad, e.g. "rtpjitterbuffer0:src", cut to 15 characters).
 inline std::map<std::string, double> thread_cpu_seconds(pid_t pid) {
   std::map<std::string, double> out;
-  auto dir = "/proc/" + std::to_string(pid) + "/task";
-  for (auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::ifstream f(entry.path() / "stat");
-    std::string line;
-    std::getline(f, line);
-    auto open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    auto name = line.substr(open + 1, close - open - 1);
-    std::istringstream in(line.substr(close + 2));
-    std::string field;
-    unsigned long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && in >> field; ++i) {
-      if (i == 14) utime = std::stoul(field);
-      if (i == 15) stime = std::stoul(field);
-    }
-    out[name] += double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+  for (auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    auto [name, secs] = read_stat(entry.path() / "stat");
+    if (!name.empty()) out[name] += secs;
   }
   return out;
 }

@@ -234,7 +234,10 @@ TEST_CASE("a slow RTSP/TCP reader neither slows another viewer nor makes the dae
   stop = true;
   reader.join();
   CHECK(frames >= seconds * 25 * 9 / 10);  // the other viewer keeps the full frame rate
-  CHECK(rss_after - rss_before < 40);      // MiB: what the slow reader cannot take is dropped
+  MESSAGE("daemon RSS grew " << rss_after - rss_before << " MiB while the slow reader lagged");
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's quarantine of freed memory grows RSS by itself
+  CHECK(rss_after - rss_before < 8);  // MiB (~11 if the lag were buffered): it is dropped
+#endif
   CHECK(slow_bytes < (seconds + 15) * 12 * 1024);  // it really read slowly (a test of the test)
   CHECK(d.process->wait(std::chrono::milliseconds(0)) == -1);  // still running
 }

@@ -11,8 +11,8 @@ caf::expected<attachment> attach_stream(blocking_calls& calls, const registry_ac
   return attachment{*stream, std::move(*held)};
 }
 
-void detach_stream(const attachment& att) {
-  if (att.stream) caf::anon_send(att.stream, detach_atom::value, att.held.id);
+void detach_stream(const stream_actor& stream, uint64_t lease_id) {
+  if (stream) caf::anon_send(stream, detach_atom::value, lease_id);
 }
 
 caf::expected<stream_status> probe_stream(blocking_calls& calls, const registry_actor& registry,

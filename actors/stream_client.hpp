@@ -23,8 +23,9 @@ struct attachment {
 caf::expected<attachment> attach_stream(blocking_calls& calls, const registry_actor& registry,
                                         const std::string& name, consumer_kind kind);
 
-/// Tells the stream the attachment's consumer has left.
-void detach_stream(const attachment& att);
+/// Tells the stream the consumer holding lease `lease_id` has left.
+void detach_stream(const stream_actor& stream, uint64_t lease_id);
+inline void detach_stream(const attachment& att) { detach_stream(att.stream, att.held.id); }
 
 /// Asks the stream to connect its source once and return its live status.
 caf::expected<stream_status> probe_stream(blocking_calls& calls, const registry_actor& registry,

@@ -17,7 +17,7 @@ stream_opener registry_opener(blocking_calls& calls, caf::actor_addr registry) {
     if (!att) return {nullptr, {}, error_text(att.error())};
     // The media may outlive the stream actor: it holds the actor weakly.
     auto release = [stream = att->stream.address(), id = att->held.id] {
-      detach_stream({caf::actor_cast<stream_actor>(stream), lease{id, nullptr}});
+      detach_stream(caf::actor_cast<stream_actor>(stream), id);
     };
     return {att->held.hub, release, {}};
   };

@@ -45,22 +45,17 @@ int track_hub::add_track(GstCaps* caps) {
   auto* st = gst_caps_get_structure(caps, 0);
   std::string name = gst_structure_get_name(st);
   std::lock_guard<std::mutex> lock{mutex_};
-  for (size_t i = 0; i < tracks_.size(); ++i) {
-    auto& t = tracks_[i];
-    if (t.seen_in_epoch || t.caps_name != name) continue;
-    t.seen_in_epoch = true;
-    gst_caps_replace(&t.caps, caps);
-    for (auto& s : subscribers_)
-      if (s.sink->wants(int(i))) s.sink->set_caps(int(i), caps);
-    return int(i);
+  auto it = std::find_if(tracks_.begin(), tracks_.end(),
+                         [&name](const track& t) { return !t.seen_in_epoch && t.caps_name == name; });
+  if (it == tracks_.end()) {
+    track t;
+    t.caps_name = name;
+    t.video = name.rfind("video/", 0) == 0 || name == "image/jpeg";
+    it = tracks_.insert(tracks_.end(), t);
   }
-  track t;
-  t.caps = gst_caps_ref(caps);
-  t.caps_name = name;
-  t.video = name.rfind("video/", 0) == 0 || name == "image/jpeg";
-  t.seen_in_epoch = true;
-  tracks_.push_back(t);
-  int index = int(tracks_.size() - 1);
+  it->seen_in_epoch = true;
+  gst_caps_replace(&it->caps, caps);
+  int index = int(it - tracks_.begin());
   for (auto& s : subscribers_)
     if (s.sink->wants(index)) s.sink->set_caps(index, caps);
   return index;
@@ -97,9 +92,9 @@ void track_hub::push(int index, GstBuffer* buffer) {
 
 // Timestamps are rebased so that `anchor` (the newest source time the subscriber is
 // about to get, which arrived `anchor_age` ago) lands on the subscriber's running
-// time of its arrival: live media
-// then leaves a syncing sink as soon as it arrives (no added latency), and a cached
-// GOP lands in the past and leaves at once, so a new viewer starts on a keyframe.
+// time of its arrival: live media then leaves a syncing sink as soon as it arrives
+// (no added latency), and a cached GOP lands in the past and leaves at once, so a new
+// viewer starts on a keyframe.
 void track_hub::deliver(subscriber& s, int index, GstBuffer* buffer, GstClockTime anchor,
                         GstClockTime anchor_age) {
   if (!s.sink->wants(index)) return;

@@ -179,7 +179,7 @@ GstRTSPStatusCode on_pre_play(GstRTSPClient* client, GstRTSPContext* ctx, gpoint
   return GST_RTSP_STS_OK;
 }
 
-// Watches one session's waiting joiners on its client's main context: past
+// Watches one session's waiting joiners on the RTSP server's main context: past
 // max_wait_us they are let in without a keyframe.
 struct wait_watch {
   gate_ptr g;
@@ -280,8 +280,7 @@ void install_keyframe_gate(GstRTSPMedia* media, GstElement* video_payloader, GMa
   auto g = std::make_shared<gate>();
   g->timers = g_main_context_ref(timers);
   g_object_get(video_payloader, "pt", &g->video_pt, nullptr);
-  g_object_set_data_full(G_OBJECT(media), gate_key, new gate_ptr(g),
-                         free_gate);
+  g_object_set_data_full(G_OBJECT(media), gate_key, new gate_ptr(g), free_gate);
   // A media that is prepared again starts over: its next first client is no joiner.
   g_signal_connect_data(media, "unprepared", G_CALLBACK(+[](GstRTSPMedia*, gpointer data) {
     auto& gt = **static_cast<gate_ptr*>(data);

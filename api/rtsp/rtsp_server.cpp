@@ -1,131 +1,175 @@
 #include "api/rtsp/rtsp_server.hpp"
 
-#include <gst/rtsp-server/rtsp-server.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cstring>
+#include <list>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "actors/stream_client.hpp"
-#include "pipelines/rtsp/media_factory.hpp"
+#include "api/rtsp/rtsp_connection.hpp"
 
 namespace sy {
 namespace {
 
-// A media opens its stream through the registry, on the RTSP client's pool thread.
+// A fanout opens its stream through the registry, on the asking client's thread.
 stream_opener registry_opener(blocking_calls& calls, caf::actor_addr registry) {
   return [&calls, registry](const std::string& name) -> opened_stream {
     auto att = attach_stream(calls, caf::actor_cast<registry_actor>(registry), name, consumer_kind::rtsp);
-    if (!att) return {nullptr, {}, error_text(att.error())};
-    // The media may outlive the stream actor: it holds the actor weakly.
+    if (!att) return {nullptr, {}, error_text(att.error()), error_code(att.error()) == errc::not_found};
+    // The fanout may outlive the stream actor: it holds the actor weakly.
     auto release = [stream = att->stream.address(), id = att->held.id] {
       detach_stream(caf::actor_cast<stream_actor>(stream), id);
     };
-    return {att->held.hub, release, {}};
+    return {att->held.hub, release, {}, false};
   };
 }
 
-void on_client_connected(GstRTSPServer*, GstRTSPClient* client, gpointer) { prepare_client(client); }
-
-GstRTSPFilterResult close_if_on_path(GstRTSPServer*, GstRTSPClient* client, gpointer data) {
-  auto* path = static_cast<const std::string*>(data);
-  bool on_path = false;
-  GList* sessions = gst_rtsp_client_session_filter(client, nullptr, nullptr);
-  for (GList* l = sessions; l; l = l->next) {
-    gint matched = 0;
-    auto* sm = gst_rtsp_session_get_media(GST_RTSP_SESSION(l->data), path->c_str(), &matched);
-    if (sm && size_t(matched) == path->size()) on_path = true;
+// A listening TCP socket on host:port (empty host: every IPv4 address).
+int listen_on(const listen_addr& addr, std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  auto host = addr.host.empty() ? std::string("0.0.0.0") : addr.host;
+  if (int rc = ::getaddrinfo(host.c_str(), std::to_string(addr.port).c_str(), &hints, &res); rc != 0) {
+    error = std::string("cannot resolve ") + host + ": " + gai_strerror(rc);
+    return -1;
   }
-  g_list_free_full(sessions, g_object_unref);
-  return on_path ? GST_RTSP_FILTER_REMOVE : GST_RTSP_FILTER_KEEP;
-}
-
-struct mount_call {
-  GstRTSPServer* server;
-  std::string path;
-  GstRTSPMediaFactory* factory;  // nullptr: unmount
-};
-
-gboolean run_mount_call(gpointer data) {
-  auto* call = static_cast<mount_call*>(data);
-  auto* mounts = gst_rtsp_server_get_mount_points(call->server);
-  gst_rtsp_mount_points_remove_factory(mounts, call->path.c_str());
-  if (call->factory) {
-    gst_rtsp_mount_points_add_factory(mounts, call->path.c_str(), call->factory);
-    call->factory = nullptr;  // the mount points took it
+  int fd = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  if (fd >= 0) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (fd < 0 || ::bind(fd, res->ai_addr, res->ai_addrlen) != 0 || ::listen(fd, 128) != 0) {
+    error = "cannot bind " + host + ":" + std::to_string(addr.port) + ": " + std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    fd = -1;
   }
-  g_object_unref(mounts);
-  gst_rtsp_server_client_filter(call->server, close_if_on_path, &call->path);
-  return G_SOURCE_REMOVE;
+  ::freeaddrinfo(res);
+  return fd;
 }
 
 }  // namespace
 
 struct rtsp_server::impl {
-  GMainContext* context = g_main_context_new();
-  GMainLoop* loop = g_main_loop_new(context, FALSE);
-  GstRTSPServer* server = gst_rtsp_server_new();
-  std::shared_ptr<const stream_opener> open;
-  std::thread thread;
-  guint source_id = 0;
+  stream_opener open;
+  int listen_fd = -1;
+  std::thread acceptor;
 
-  ~impl() {
-    if (thread.joinable()) {
-      g_main_context_invoke(context, [](gpointer l) { g_main_loop_quit(static_cast<GMainLoop*>(l)); return G_SOURCE_REMOVE; }, loop);
-      thread.join();
+  // One slot per stream name being served: its fanout, opened once for all clients.
+  struct slot {
+    std::mutex opening;
+    std::weak_ptr<rtsp_fanout> fanout;
+  };
+  std::mutex slots_mutex;
+  std::map<std::string, std::shared_ptr<slot>> slots;
+
+  struct client {
+    std::shared_ptr<rtsp_connection> connection;
+    std::thread thread;
+  };
+  std::mutex clients_mutex;
+  std::list<client> clients;
+
+  std::shared_ptr<rtsp_fanout> find(const std::string& name, int& status, std::string& error) {
+    std::shared_ptr<slot> s;
+    {
+      std::lock_guard<std::mutex> lock{slots_mutex};
+      auto& entry = slots[name];
+      if (!entry) entry = std::make_shared<slot>();
+      s = entry;
     }
-    // Close every client, then drop the server's listening source.
-    gst_rtsp_server_client_filter(server, [](GstRTSPServer*, GstRTSPClient*, gpointer) { return GST_RTSP_FILTER_REMOVE; }, nullptr);
-    if (source_id) {
-      if (auto* src = g_main_context_find_source_by_id(context, source_id)) g_source_destroy(src);
+    std::shared_ptr<rtsp_fanout> fanout;
+    {
+      std::lock_guard<std::mutex> lock{s->opening};  // other clients of this name wait for the same fanout
+      fanout = s->fanout.lock();
+      if (!fanout || fanout->ended()) {
+        auto opened = open(name);
+        status = opened.not_found ? 404 : 503;
+        error = opened.error;
+        if (opened.hub) fanout = rtsp_fanout::open(std::move(opened), error);
+        else if (opened.release) opened.release();
+        s->fanout = fanout;
+      }
     }
-    g_object_unref(server);
-    g_main_loop_unref(loop);
-    g_main_context_unref(context);
+    if (!fanout) {  // forget names that serve nothing
+      std::lock_guard<std::mutex> lock{slots_mutex};
+      auto it = slots.find(name);
+      if (it != slots.end() && it->second == s && s->fanout.expired()) slots.erase(it);
+    }
+    return fanout;
   }
 
-  void invoke(const std::string& path, GstRTSPMediaFactory* factory) {
-    auto* call = new mount_call{server, path, factory};
-    g_main_context_invoke_full(context, G_PRIORITY_DEFAULT, run_mount_call, call, [](gpointer p) {
-      auto* c = static_cast<mount_call*>(p);
-      if (c->factory) g_object_unref(c->factory);
-      delete c;
-    });
+  void accept_loop() {
+    while (true) {
+      int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE) continue;
+        return;  // shut down
+      }
+      auto conn = std::make_shared<rtsp_connection>(
+          fd, [this](const std::string& name, int& status, std::string& error) { return find(name, status, error); });
+      std::lock_guard<std::mutex> lock{clients_mutex};
+      reap();
+      clients.push_back({conn, std::thread([conn] { conn->run(); })});
+    }
+  }
+
+  // Joins the threads of connections that have ended (clients_mutex held).
+  void reap() {
+    for (auto it = clients.begin(); it != clients.end();) {
+      if (it->connection->finished()) {
+        it->thread.join();
+        it = clients.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void close_path(const std::string& name) {
+    std::lock_guard<std::mutex> lock{clients_mutex};
+    for (auto& c : clients)
+      if (c.connection->stream_name() == name) c.connection->close();
+  }
+
+  ~impl() {
+    if (listen_fd >= 0) ::shutdown(listen_fd, SHUT_RDWR);
+    if (acceptor.joinable()) acceptor.join();
+    if (listen_fd >= 0) ::close(listen_fd);
+    std::list<client> rest;
+    {
+      std::lock_guard<std::mutex> lock{clients_mutex};
+      for (auto& c : clients) c.connection->close();
+      rest.swap(clients);
+    }
+    for (auto& c : rest) c.thread.join();
   }
 };
 
 rtsp_server::rtsp_server(listen_addr addr, blocking_calls& calls, const registry_actor& registry) : impl_(new impl) {
-  impl_->open = std::make_shared<const stream_opener>(registry_opener(calls, registry.address()));
-  gst_rtsp_server_set_address(impl_->server, addr.host.empty() ? "0.0.0.0" : addr.host.c_str());
-  gst_rtsp_server_set_service(impl_->server, std::to_string(addr.port).c_str());
-  // Each client gets a pool thread: a DESCRIBE may wait for a camera to connect.
-  auto* pool = gst_rtsp_server_get_thread_pool(impl_->server);
-  gst_rtsp_thread_pool_set_max_threads(pool, 128);
-  g_object_unref(pool);
-  g_signal_connect(impl_->server, "client-connected", G_CALLBACK(on_client_connected), nullptr);
-  GError* err = nullptr;
-  auto* source = gst_rtsp_server_create_source(impl_->server, nullptr, &err);
-  if (!source) {
-    error_ = err ? err->message : "cannot bind";
-    if (err) g_error_free(err);
-    return;
-  }
-  impl_->source_id = g_source_attach(source, impl_->context);
-  g_source_unref(source);
-  port_ = uint16_t(gst_rtsp_server_get_bound_port(impl_->server));
-  impl_->thread = std::thread([ctx = impl_->context, loop = impl_->loop] {
-    g_main_context_push_thread_default(ctx);
-    g_main_loop_run(loop);
-    g_main_context_pop_thread_default(ctx);
-  });
+  impl_->open = registry_opener(calls, registry.address());
+  impl_->listen_fd = listen_on(addr, error_);
+  if (impl_->listen_fd < 0) return;
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  ::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&bound), &len);
+  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in&>(bound).sin_port
+                                           : reinterpret_cast<sockaddr_in6&>(bound).sin6_port);
+  impl_->acceptor = std::thread([i = impl_.get()] { i->accept_loop(); });
 }
 
 rtsp_server::~rtsp_server() = default;
 
-void rtsp_server::mount(const std::string& name) {
-  if (port_) impl_->invoke("/" + name, make_media_factory(name, impl_->open, impl_->context));
-}
+// A new stream under a served name replaces the old one: its clients reconnect.
+void rtsp_server::mount(const std::string& name) { impl_->close_path(name); }
 
-void rtsp_server::unmount(const std::string& name) {
-  if (port_) impl_->invoke("/" + name, nullptr);
-}
+void rtsp_server::unmount(const std::string& name) { impl_->close_path(name); }
 
 }  // namespace sy

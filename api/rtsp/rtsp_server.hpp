@@ -1,12 +1,12 @@
-// rtsp_server: this node's RTSP front (gst-rtsp-server).
+// rtsp_server: this node's RTSP front.
 //
-// Binds the RTSP port and runs the server on its own GMainContext thread; mount()
-// and unmount() are marshalled onto it. Each stream gets one shared media factory at
-// /NAME (pipelines/rtsp/media_factory.hpp) whose media opens the stream through the
-// registry when its first client asks (lookup + attach on the client's pool thread,
-// which may block), and releases it when the media is freed. unmount() also closes
-// the path's client sessions. Owned by the rtsp_mounts actor, which follows the
-// registry's stream events (actors/rtsp_mounts_actor.hpp).
+// Binds the RTSP port; an accept thread hands each client to an rtsp_connection on a
+// thread of its own. A stream is opened through the registry (lookup + attach) when
+// its first client asks, as one rtsp_fanout shared by every client of that name,
+// and released when the last one leaves. No per-stream state exists before that, so
+// mount() and unmount() only close the sessions on a path whose stream was replaced
+// or removed. Owned by the rtsp_mounts actor, which follows the registry's stream
+// events (actors/rtsp_mounts_actor.hpp).
 #pragma once
 
 #include <caf/all.hpp>
@@ -24,7 +24,7 @@ class rtsp_server final : public mount_target {
  public:
   /// Binds and starts serving; on failure port() is 0 and error() says why. Streams
   /// are opened through `registry` (held weakly) with `calls`, which must outlive the
-  /// server's clients.
+  /// server.
   rtsp_server(listen_addr addr, blocking_calls& calls, const registry_actor& registry);
   ~rtsp_server() override;
   rtsp_server(const rtsp_server&) = delete;

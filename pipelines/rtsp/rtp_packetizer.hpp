@@ -1,0 +1,44 @@
+// rtp_packetizer: one track's access units -> RTP packets, run synchronously on the
+// caller's thread (no queue, no task thread): a payloader element between two pads
+// of ours. One per track of a watched stream, shared by all its RTSP viewers.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sy {
+
+class rtp_packetizer {
+ public:
+  /// A packetizer for caps structure name `caps_name` with payload type `pt`, or
+  /// nullptr when the codec table has no payloader for it.
+  static std::unique_ptr<rtp_packetizer> make(const std::string& caps_name, int pt);
+  ~rtp_packetizer();
+  rtp_packetizer(const rtp_packetizer&) = delete;
+  rtp_packetizer& operator=(const rtp_packetizer&) = delete;
+
+  /// The input caps (from the hub); false if the payloader refuses them.
+  bool set_caps(GstCaps* caps);
+  /// The RTP caps of the output (a new reference), or nullptr before set_caps.
+  GstCaps* rtp_caps() const;
+  /// Packetizes one access unit (the reference is taken); the RTP packets (owned by
+  /// the caller) are appended to `out`.
+  void packetize(GstBuffer* unit, std::vector<GstBuffer*>& out);
+
+ private:
+  rtp_packetizer() = default;
+  static GstFlowReturn on_chain(GstPad* pad, GstObject* parent, GstBuffer* buffer);
+  static GstFlowReturn on_chain_list(GstPad* pad, GstObject* parent, GstBufferList* list);
+  static gboolean on_event(GstPad* pad, GstObject* parent, GstEvent* event);
+
+  GstElement* bin_ = nullptr;
+  GstPad* src_ = nullptr;   // ours, feeds the payloader
+  GstPad* sink_ = nullptr;  // ours, takes the packets
+  GstCaps* rtp_caps_ = nullptr;
+  std::vector<GstBuffer*>* out_ = nullptr;  // set for the duration of packetize()
+};
+
+}  // namespace sy

@@ -58,4 +58,10 @@ launch_result source_launch(const std::string& url) {
   return row->build(spec);
 }
 
+std::string native_rtsp_url(const std::string& url) {
+  auto spec = parse_source(url);
+  auto transport = spec.options.count("transport") ? spec.options.at("transport") : "tcp";
+  return spec.scheme == "rtsp" && transport == "tcp" ? spec.url : std::string{};
+}
+
 }  // namespace sy

@@ -46,4 +46,9 @@ const char* verdict_text(source_verdict v);
 /// Launch text for one source URL, through its scheme's builder.
 launch_result source_launch(const std::string& url);
 
+/// The URL the native RTSP reader (pipelines/hub/rtsp_reader.hpp) takes this source
+/// as: plain rtsp:// over TCP (the default transport). Empty when the source needs
+/// a GStreamer pipeline (rtsps://, #transport=udp, any other scheme).
+std::string native_rtsp_url(const std::string& url);
+
 }  // namespace sy

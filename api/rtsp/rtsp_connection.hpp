@@ -16,7 +16,7 @@
 #include <string>
 
 #include "pipelines/rtsp/rtsp_fanout.hpp"
-#include "pipelines/rtsp/rtsp_message.hpp"
+#include "pipelines/rtsp_message.hpp"
 
 namespace sy {
 

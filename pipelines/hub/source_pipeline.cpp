@@ -185,6 +185,10 @@ bool wire_outputs(glue& g) {
 
 std::unique_ptr<source_pipeline> source_pipeline::start(const std::string& url, hub_ptr hub, notify_fn notify,
                                                         std::string& error) {
+  auto native = native_rtsp_url(url);
+  if (!native.empty())
+    return std::unique_ptr<source_pipeline>{
+        new source_pipeline(std::make_unique<rtsp_reader>(native, std::move(hub), std::move(notify)))};
   auto launch = source_launch(url);
   if (launch.text.empty()) {
     error = launch.error;
@@ -226,7 +230,10 @@ std::unique_ptr<source_pipeline> source_pipeline::start(const std::string& url, 
 source_pipeline::source_pipeline(GstElement* pipeline, std::shared_ptr<glue> g)
     : pipeline_(pipeline), glue_(std::move(g)) {}
 
+source_pipeline::source_pipeline(std::unique_ptr<rtsp_reader> reader) : reader_(std::move(reader)) {}
+
 source_pipeline::~source_pipeline() {
+  if (reader_) return;  // its destructor stops and joins it
   gst_element_set_state(pipeline_, GST_STATE_NULL);
   auto* bus = gst_element_get_bus(pipeline_);
   gst_bus_set_sync_handler(bus, nullptr, nullptr, nullptr);

@@ -1,6 +1,7 @@
 // source_pipeline: one attempt at running one source of a stream.
 //
-// Owns: a GstPipeline built from the source's launch text, plus the glue that
+// Owns either the native RTSP reader (rtsp_reader.hpp: rtsp:// over TCP, the common
+// camera) or a GstPipeline built from the source's launch text, plus the glue that
 // turns each of its outputs into parsed tracks pushed into the stream's hub.
 // Created by the stream actor. Destroying it sets the pipeline to NULL, which can
 // block for seconds (rtspsrc's TEARDOWN): the stream actor destroys it on a
@@ -15,21 +16,17 @@
 #include <memory>
 #include <string>
 
+#include "pipelines/hub/rtsp_reader.hpp"
+#include "pipelines/hub/source_event.hpp"
 #include "pipelines/hub/track_hub.hpp"
 
 namespace sy {
-
-/// What a source reports to its owner. Plain values only.
-struct source_event {
-  enum kind_t : uint8_t { error, eos, tracks_ready, track_added } kind = error;
-  std::string text;
-};
 
 class source_pipeline {
  public:
   struct glue;  // callback context shared with GStreamer threads
   /// Called on GStreamer threads: must not block or touch the owner's state.
-  using notify_fn = std::function<void(source_event)>;
+  using notify_fn = source_notify_fn;
 
   /// Builds and starts the pipeline for `url`; on failure returns nullptr and sets
   /// `error`.
@@ -42,8 +39,10 @@ class source_pipeline {
 
  private:
   source_pipeline(GstElement* pipeline, std::shared_ptr<glue> g);
-  GstElement* pipeline_;
+  explicit source_pipeline(std::unique_ptr<rtsp_reader> reader);
+  GstElement* pipeline_ = nullptr;
   std::shared_ptr<glue> glue_;
+  std::unique_ptr<rtsp_reader> reader_;
 };
 
 }  // namespace sy

@@ -1,6 +1,6 @@
 // rtp_packetizer: one track's access units -> RTP packets, run synchronously on the
-// caller's thread (no queue, no task thread): a payloader element between two pads
-// of ours. One per track of a watched stream, shared by all its RTSP viewers.
+// caller's thread (an inline_chain around the codec's payloader). One per track of a
+// watched stream, shared by all its RTSP viewers.
 #pragma once
 
 #include <gst/gst.h>
@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "pipelines/inline_chain.hpp"
 
 namespace sy {
 
@@ -21,22 +23,16 @@ class rtp_packetizer {
   rtp_packetizer& operator=(const rtp_packetizer&) = delete;
 
   /// The input caps (from the hub); false if the payloader refuses them.
-  bool set_caps(GstCaps* caps);
+  bool set_caps(GstCaps* caps) { return chain_->set_caps(caps); }
   /// The RTP caps of the output (a new reference), or nullptr before set_caps.
-  GstCaps* rtp_caps() const;
+  GstCaps* rtp_caps() const { return rtp_caps_ ? gst_caps_ref(rtp_caps_) : nullptr; }
   /// Packetizes one access unit (the reference is taken); the RTP packets (owned by
   /// the caller) are appended to `out`.
   void packetize(GstBuffer* unit, std::vector<GstBuffer*>& out);
 
  private:
   rtp_packetizer() = default;
-  static GstFlowReturn on_chain(GstPad* pad, GstObject* parent, GstBuffer* buffer);
-  static GstFlowReturn on_chain_list(GstPad* pad, GstObject* parent, GstBufferList* list);
-  static gboolean on_event(GstPad* pad, GstObject* parent, GstEvent* event);
-
-  GstElement* bin_ = nullptr;
-  GstPad* src_ = nullptr;   // ours, feeds the payloader
-  GstPad* sink_ = nullptr;  // ours, takes the packets
+  std::unique_ptr<inline_chain> chain_;
   GstCaps* rtp_caps_ = nullptr;
   std::vector<GstBuffer*>* out_ = nullptr;  // set for the duration of packetize()
 };

@@ -1,4 +1,4 @@
-#include "pipelines/rtsp/rtsp_message.hpp"
+#include "pipelines/rtsp_message.hpp"
 
 #include <cstring>
 #include <strings.h>
@@ -8,6 +8,7 @@ namespace {
 
 constexpr size_t max_head = 64 * 1024;
 constexpr size_t max_body = 64 * 1024;
+using headers_t = std::vector<std::pair<std::string, std::string>>;
 
 std::string trim(const std::string& s) {
   auto b = s.find_first_not_of(" \t");
@@ -68,13 +69,48 @@ bool parse_one_transport(const std::string& spec, rtsp_transport& out) {
   return true;
 }
 
-}  // namespace
-
-std::string rtsp_request::header(const std::string& name) const {
+std::string find_header(const headers_t& headers, const std::string& name) {
   for (auto& [k, v] : headers)
     if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
   return {};
 }
+
+// The head (first line, headers) and body of one message: bytes used, 0 when
+// incomplete, -1 when malformed.
+long parse_message(const char* data, size_t size, std::string& first, headers_t& headers, std::string& body) {
+  const char* end = static_cast<const char*>(memmem(data, size, "\r\n\r\n", 4));
+  if (!end) return size > max_head ? -1 : 0;
+  size_t head_size = size_t(end - data) + 4;
+  std::string head(data, head_size - 4);
+  size_t line_end = head.find("\r\n");
+  first = head.substr(0, line_end);
+  headers.clear();
+  size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
+  while (pos < head.size()) {
+    auto e = head.find("\r\n", pos);
+    if (e == std::string::npos) e = head.size();
+    auto line = head.substr(pos, e - pos);
+    pos = e + 2;
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  }
+  size_t body_size = 0;
+  auto length = find_header(headers, "Content-Length");
+  if (!length.empty()) {
+    char* e = nullptr;
+    long n = std::strtol(length.c_str(), &e, 10);
+    if (n < 0 || size_t(n) > max_body) return -1;
+    body_size = size_t(n);
+  }
+  if (size < head_size + body_size) return 0;
+  body.assign(data + head_size, body_size);
+  return long(head_size + body_size);
+}
+
+}  // namespace
+
+std::string rtsp_request::header(const std::string& name) const { return find_header(headers, name); }
 
 std::string rtsp_request::path() const {
   auto p = uri;
@@ -91,40 +127,33 @@ std::string rtsp_request::path() const {
 }
 
 long parse_rtsp_request(const char* data, size_t size, rtsp_request& out) {
-  const char* end = static_cast<const char*>(memmem(data, size, "\r\n\r\n", 4));
-  if (!end) return size > max_head ? -1 : 0;
-  size_t head_size = size_t(end - data) + 4;
-  std::string head(data, head_size - 4);
   rtsp_request req;
-  size_t line_end = head.find("\r\n");
-  std::string first = head.substr(0, line_end);
+  std::string first;
+  auto used = parse_message(data, size, first, req.headers, req.body);
+  if (used <= 0) return used;
   auto s1 = first.find(' '), s2 = first.rfind(' ');
   if (s1 == std::string::npos || s2 == s1 || first.compare(s2 + 1, 5, "RTSP/") != 0) return -1;
   req.method = first.substr(0, s1);
   req.uri = first.substr(s1 + 1, s2 - s1 - 1);
-  size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
-  while (pos < head.size()) {
-    auto e = head.find("\r\n", pos);
-    if (e == std::string::npos) e = head.size();
-    auto line = head.substr(pos, e - pos);
-    pos = e + 2;
-    auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    req.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
-  }
-  size_t body = 0;
-  auto length = req.header("Content-Length");
-  if (!length.empty()) {
-    char* e = nullptr;
-    long n = std::strtol(length.c_str(), &e, 10);
-    if (n < 0 || size_t(n) > max_body) return -1;
-    body = size_t(n);
-  }
-  if (size < head_size + body) return 0;
-  req.body.assign(data + head_size, body);
   out = std::move(req);
-  return long(head_size + body);
+  return used;
 }
+
+long parse_rtsp_reply(const char* data, size_t size, rtsp_reply& out) {
+  if (size >= 5 && std::memcmp(data, "RTSP/", 5) != 0) return -1;
+  rtsp_reply reply;
+  std::string first;
+  auto used = parse_message(data, size, first, reply.headers, reply.body);
+  if (used <= 0) return used;
+  auto sp = first.find(' ');
+  if (sp == std::string::npos) return -1;
+  reply.status = std::atoi(first.c_str() + sp + 1);
+  if (reply.status < 100 || reply.status > 999) return -1;
+  out = std::move(reply);
+  return used;
+}
+
+std::string rtsp_reply::header(const std::string& name) const { return find_header(headers, name); }
 
 size_t interleaved_frame_size(const char* data, size_t size) {
   if (size < 4) return 0;

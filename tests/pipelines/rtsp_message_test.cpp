@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "pipelines/rtsp/rtsp_message.hpp"
+#include "pipelines/rtsp_message.hpp"
 
 using namespace sy;
 

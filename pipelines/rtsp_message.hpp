@@ -1,5 +1,6 @@
-// rtsp_message: RTSP/1.0 requests in, responses out (RFC 2326). Pure: bytes to
-// structs and back, no sockets.
+// rtsp_message: RTSP/1.0 messages (RFC 2326), both ways: what the RTSP server reads
+// and writes, and what the RTSP source reads. Pure: bytes to structs and back, no
+// sockets.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +26,17 @@ struct rtsp_request {
 /// request is not complete yet, or -1 when the bytes are not an RTSP request (the
 /// connection should be closed). A request head over 64 KiB is -1.
 long parse_rtsp_request(const char* data, size_t size, rtsp_request& out);
+
+/// A response as a client reads it: the status line's code, headers and body.
+struct rtsp_reply {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string header(const std::string& name) const;
+};
+/// One response from the front of `data`: bytes used, 0 when incomplete, -1 when
+/// the bytes are not an RTSP response.
+long parse_rtsp_reply(const char* data, size_t size, rtsp_reply& out);
 
 /// Bytes of an interleaved frame ('$', channel, 16-bit length, payload) at the front
 /// of `data`: its whole size, 0 when incomplete.

@@ -1,0 +1,465 @@
+#include "pipelines/hub/rtsp_reader.hpp"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gst/sdp/gstsdpmessage.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "pipelines/codec_table.hpp"
+#include "pipelines/inline_chain.hpp"
+#include "pipelines/rtsp_message.hpp"
+
+namespace sy {
+namespace {
+
+constexpr int io_timeout_ms = 10000;       // a request's answer, or media, must come within this
+constexpr gint64 media_timeout_us = 10 * G_USEC_PER_SEC;
+
+struct rtsp_url {
+  std::string host, port = "554", path, user, password;
+  std::string request;  // the URL as sent in requests (no credentials)
+};
+
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(uint8_t(s[i + 1])) && std::isxdigit(uint8_t(s[i + 2]))) {
+      out += char(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+bool parse_url(const std::string& url, rtsp_url& out) {
+  if (url.compare(0, 7, "rtsp://") != 0) return false;
+  auto rest = url.substr(7);
+  auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  out.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  auto at = authority.rfind('@');
+  if (at != std::string::npos) {
+    auto cred = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    auto colon = cred.find(':');
+    out.user = percent_decode(cred.substr(0, colon));
+    if (colon != std::string::npos) out.password = percent_decode(cred.substr(colon + 1));
+  }
+  if (!authority.empty() && authority[0] == '[') {  // [v6]:port
+    auto close = authority.find(']');
+    if (close == std::string::npos) return false;
+    out.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':') out.port = authority.substr(close + 2);
+  } else {
+    auto colon = authority.rfind(':');
+    out.host = authority.substr(0, colon);
+    if (colon != std::string::npos) out.port = authority.substr(colon + 1);
+  }
+  if (out.host.empty() || out.port.empty()) return false;
+  out.request = "rtsp://" + authority + out.path;
+  return true;
+}
+
+std::string md5(const std::string& s) {
+  gchar* h = g_compute_checksum_for_string(G_CHECKSUM_MD5, s.c_str(), gssize(s.size()));
+  std::string out = h;
+  g_free(h);
+  return out;
+}
+
+// key="value" or key=value from a WWW-Authenticate challenge.
+std::string auth_param(const std::string& challenge, const std::string& key) {
+  size_t pos = 0;
+  while ((pos = challenge.find(key + "=", pos)) != std::string::npos) {
+    bool starts = pos == 0 || challenge[pos - 1] == ' ' || challenge[pos - 1] == ',';
+    pos += key.size() + 1;
+    if (!starts) continue;
+    if (pos < challenge.size() && challenge[pos] == '"') {
+      auto end = challenge.find('"', pos + 1);
+      return challenge.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+    }
+    auto end = challenge.find_first_of(", ", pos);
+    return challenge.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  }
+  return {};
+}
+
+// A track being read: its channel's RTP goes through the depayloader into the hub.
+struct track_in {
+  int hub_index = -1;
+  int clock_rate = 90000;
+  std::unique_ptr<inline_chain> depay;
+  bool started = false;  // first RTP timestamp seen
+  bool produced = false;  // first access unit pushed
+  uint32_t last_ts = 0;
+  int64_t ext_ts = 0;       // unwrapped RTP timestamp
+  int64_t first_ts = 0;
+  GstClockTime base = 0;    // arrival of the first packet, relative to the session start
+};
+
+}  // namespace
+
+struct rtsp_reader::session {
+  std::string url_text;
+  hub_ptr hub;
+  source_notify_fn notify;
+  std::atomic<bool> stopping{false};
+  int stop_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  int fd = -1;
+  rtsp_url url;
+  std::string in;  // bytes read and not yet used
+  int cseq = 0;
+  std::string session_id;
+  int session_timeout = 60;
+  std::string auth_challenge;  // the last 401's WWW-Authenticate (Digest preferred)
+  std::vector<track_in> tracks;  // index = interleaved channel / 2
+  gint64 start_us = g_get_monotonic_time();
+  gint64 last_media_us = 0;
+  bool announced = false;
+
+  ~session() {
+    if (fd >= 0) ::close(fd);
+    ::close(stop_fd);
+  }
+
+  void fail(const std::string& text) {
+    if (!stopping) notify(source_event{source_event::error, text});
+  }
+
+  // Waits for `events` on the socket; false on stop or timeout.
+  bool wait(short events, int timeout_ms) {
+    pollfd fds[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
+    int rc;
+    do rc = ::poll(fds, 2, timeout_ms);
+    while (rc < 0 && errno == EINTR);
+    return rc > 0 && !(fds[1].revents & POLLIN) && !stopping;
+  }
+
+  bool connect_socket(std::string& error) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (int rc = ::getaddrinfo(url.host.c_str(), url.port.c_str(), &hints, &res); rc != 0) {
+      error = "cannot resolve " + url.host + ": " + gai_strerror(rc);
+      return false;
+    }
+    for (auto* ai = res; ai && fd < 0; ai = ai->ai_next) {
+      fd = ::socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+      if (fd < 0) continue;
+      int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (rc != 0 && (errno != EINPROGRESS || !wait(POLLOUT, io_timeout_ms) ||
+                      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) {
+        error = "cannot connect to " + url.host + ":" + url.port + ": " + std::strerror(err ? err : ETIMEDOUT);
+        ::close(fd);
+        fd = -1;
+      }
+    }
+    ::freeaddrinfo(res);
+    if (fd < 0) return false;
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return true;
+  }
+
+  std::string authorization(const std::string& method, const std::string& uri) const {
+    if (auth_challenge.empty() || url.user.empty()) return {};
+    if (auth_challenge.compare(0, 6, "Digest") == 0) {
+      auto realm = auth_param(auth_challenge, "realm"), nonce = auth_param(auth_challenge, "nonce");
+      auto ha1 = md5(url.user + ":" + realm + ":" + url.password), ha2 = md5(method + ":" + uri);
+      auto qop = auth_param(auth_challenge, "qop");
+      std::string text = "Authorization: Digest username=\"" + url.user + "\", realm=\"" + realm + "\", nonce=\"" +
+                         nonce + "\", uri=\"" + uri + "\"";
+      if (qop.find("auth") != std::string::npos) {
+        char cnonce[17];
+        std::snprintf(cnonce, sizeof cnonce, "%016llx", static_cast<unsigned long long>(std::random_device{}()));
+        auto nc = "00000001";
+        text += ", qop=auth, nc=" + std::string(nc) + ", cnonce=\"" + cnonce + "\", response=\"" +
+                md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2) + "\"";
+      } else {
+        text += ", response=\"" + md5(ha1 + ":" + nonce + ":" + ha2) + "\"";
+      }
+      auto opaque = auth_param(auth_challenge, "opaque");
+      if (!opaque.empty()) text += ", opaque=\"" + opaque + "\"";
+      return text;
+    }
+    gchar* b64 = g_base64_encode(reinterpret_cast<const guchar*>((url.user + ":" + url.password).c_str()),
+                                 url.user.size() + 1 + url.password.size());
+    std::string text = std::string("Authorization: Basic ") + b64;
+    g_free(b64);
+    return text;
+  }
+
+  bool send_all(const std::string& text) {
+    size_t off = 0;
+    while (off < text.size()) {
+      auto n = ::send(fd, text.data() + off, text.size() - off, MSG_NOSIGNAL);
+      if (n > 0) {
+        off += size_t(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!wait(POLLOUT, io_timeout_ms)) return false;
+      } else if (!(n < 0 && errno == EINTR)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool send_request(const std::string& method, const std::string& uri, const std::vector<std::string>& headers) {
+    std::string text = method + " " + uri + " RTSP/1.0\r\nCSeq: " + std::to_string(++cseq) +
+                       "\r\nUser-Agent: Switchyard\r\n";
+    if (!session_id.empty()) text += "Session: " + session_id + "\r\n";
+    auto auth = authorization(method, uri);
+    if (!auth.empty()) text += auth + "\r\n";
+    for (auto& h : headers) text += h + "\r\n";
+    return send_all(text + "\r\n");
+  }
+
+  // Reads more bytes into `in`; false on close, error, stop or timeout.
+  bool read_more(int timeout_ms) {
+    if (!wait(POLLIN, timeout_ms)) return false;
+    char buf[65536];
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+    if (n <= 0) return false;
+    in.append(buf, size_t(n));
+    return true;
+  }
+
+  // Sends a request and reads its reply (401 once: retried with credentials).
+  bool request(const std::string& method, const std::string& uri, const std::vector<std::string>& headers,
+               rtsp_reply& reply, std::string& error) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!send_request(method, uri, headers)) return error = method + ": cannot send", false;
+      while (true) {
+        while (!in.empty() && in[0] == '$') {  // media before the answer (PLAY): kept for later
+          auto size = interleaved_frame_size(in.data(), in.size());
+          if (!size) break;
+          if (!handle_frame(size)) return error = "bad media", false;
+        }
+        auto used = in.empty() || in[0] == '$' ? 0 : parse_rtsp_reply(in.data(), in.size(), reply);
+        if (used < 0) return error = method + ": not an RTSP answer", false;
+        if (used > 0) {
+          in.erase(0, size_t(used));
+          break;
+        }
+        if (!read_more(io_timeout_ms)) return error = method + ": no answer", false;
+      }
+      if (reply.status == 401 && attempt == 0 && !url.user.empty()) {
+        auth_challenge.clear();
+        for (auto& [k, v] : reply.headers)
+          if (strcasecmp(k.c_str(), "WWW-Authenticate") == 0 &&
+              (auth_challenge.empty() || v.compare(0, 6, "Digest") == 0))
+            auth_challenge = v;
+        continue;
+      }
+      if (reply.status != 200) {
+        error = method + ": " + std::to_string(reply.status) + (reply.status == 401 ? " (wrong credentials?)" : "");
+        return false;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  static std::string join(const std::string& base, const std::string& control) {
+    if (control.empty() || control == "*") return base;
+    if (control.compare(0, 7, "rtsp://") == 0) return control;
+    return base + (base.empty() || base.back() == '/' ? "" : "/") + control;
+  }
+
+  // One track from the SDP: its depayloader and the control URL; false when unknown.
+  bool add_track(const GstSDPMedia* media, std::string& control) {
+    if (gst_sdp_media_formats_len(media) == 0) return false;
+    int pt = std::atoi(gst_sdp_media_get_format(media, 0));
+    GstCaps* caps = gst_sdp_media_get_caps_from_media(media, pt);
+    if (!caps) return false;
+    auto* st = gst_caps_get_structure(caps, 0);
+    gst_structure_set_name(st, "application/x-rtp");
+    std::string encoding = gst_structure_get_string(st, "encoding-name") ? gst_structure_get_string(st, "encoding-name") : "";
+    for (auto& c : encoding) c = char(std::toupper(uint8_t(c)));
+    gst_structure_set(st, "encoding-name", G_TYPE_STRING, encoding.c_str(), nullptr);
+    auto* fragment = rtp_depay_fragment(encoding);
+    int clock_rate = 0;
+    gst_structure_get_int(st, "clock-rate", &clock_rate);
+    if (!fragment || clock_rate <= 0) {
+      gst_caps_unref(caps);
+      return false;
+    }
+    size_t index = tracks.size();
+    tracks.emplace_back();
+    auto& t = tracks.back();
+    t.clock_rate = clock_rate;
+    t.depay = inline_chain::make(
+        fragment, [this, index](GstCaps* c) { on_caps(index, c); },
+        [this, index](GstBuffer* b) { on_unit(index, b); });
+    bool ok = t.depay && t.depay->set_caps(caps);
+    gst_caps_unref(caps);
+    if (!ok) {
+      tracks.pop_back();
+      return false;
+    }
+    auto* attr = gst_sdp_media_get_attribute_val(media, "control");
+    control = attr ? attr : "";
+    return true;
+  }
+
+  void on_caps(size_t index, GstCaps* caps) {
+    auto& t = tracks[index];
+    if (t.hub_index < 0) {
+      t.hub_index = hub->add_track(caps);
+      notify(source_event{source_event::track_added, std::to_string(t.hub_index)});
+    } else {
+      hub->update_caps(t.hub_index, caps);
+    }
+  }
+
+  void on_unit(size_t index, GstBuffer* unit) {
+    auto& t = tracks[index];
+    if (t.hub_index < 0) {
+      gst_buffer_unref(unit);
+      return;
+    }
+    hub->push(t.hub_index, unit);
+    if (!t.produced) {
+      t.produced = true;
+      bool all = true;
+      for (auto& x : tracks) all = all && x.produced;
+      if (all && !announced) {
+        announced = true;
+        notify(source_event{source_event::tracks_ready, {}});
+      }
+    }
+  }
+
+  // One interleaved frame at the front of `in`: RTP of a track is depayloaded, the
+  // rest (RTCP) dropped.
+  bool handle_frame(size_t size) {
+    int channel = uint8_t(in[1]);
+    if (channel % 2 == 0 && size_t(channel / 2) < tracks.size() && size > 4 + 12) {
+      auto& t = tracks[size_t(channel / 2)];
+      auto* data = reinterpret_cast<const uint8_t*>(in.data() + 4);
+      uint32_t ts = (uint32_t(data[4]) << 24) | (uint32_t(data[5]) << 16) | (uint32_t(data[6]) << 8) | data[7];
+      auto now = g_get_monotonic_time();
+      if (!t.started) {
+        t.started = true;
+        t.ext_ts = t.first_ts = ts;
+        // A second ahead, so that frames stamped before the first one (B-frames) stay positive.
+        t.base = GstClockTime(now - start_us) * GST_USECOND + GST_SECOND;
+      } else {
+        t.ext_ts += int32_t(ts - t.last_ts);
+      }
+      t.last_ts = ts;
+      last_media_us = now;
+      auto* buffer = gst_buffer_new_memdup(data, size - 4);
+      auto offset = gst_util_uint64_scale_int(uint64_t(std::llabs(t.ext_ts - t.first_ts)), GST_SECOND, t.clock_rate);
+      GST_BUFFER_PTS(buffer) = t.ext_ts >= t.first_ts ? t.base + offset : (offset > t.base ? 0 : t.base - offset);
+      t.depay->push(buffer);
+    }
+    in.erase(0, size);
+    return true;
+  }
+
+  void run() {
+    std::string error;
+    if (!parse_url(url_text, url)) return fail("rtsp: bad URL");
+    if (!connect_socket(error)) return fail(error);
+    rtsp_reply reply;
+    if (!request("DESCRIBE", url.request, {"Accept: application/sdp"}, reply, error)) return fail(error);
+    auto base = reply.header("Content-Base");
+    if (base.empty()) base = reply.header("Content-Location");
+    if (base.empty()) base = url.request;
+    GstSDPMessage* sdp = nullptr;
+    gst_sdp_message_new(&sdp);
+    gst_sdp_message_parse_buffer(reinterpret_cast<const guint8*>(reply.body.data()), guint(reply.body.size()), sdp);
+    auto* session_control = gst_sdp_message_get_attribute_val(sdp, "control");
+    auto aggregate = join(base, session_control ? session_control : "");
+    std::vector<std::string> controls;
+    for (guint i = 0; i < gst_sdp_message_medias_len(sdp); ++i) {
+      std::string control;
+      if (add_track(gst_sdp_message_get_media(sdp, i), control)) controls.push_back(join(base, control));
+    }
+    gst_sdp_message_free(sdp);
+    if (tracks.empty()) return fail("rtsp: the camera offers no track Switchyard can read");
+    for (size_t i = 0; i < controls.size(); ++i) {
+      auto transport = "Transport: RTP/AVP/TCP;unicast;interleaved=" + std::to_string(2 * i) + "-" + std::to_string(2 * i + 1);
+      if (!request("SETUP", controls[i], {transport}, reply, error)) return fail(error);
+      auto session = reply.header("Session");
+      auto semi = session.find(';');
+      if (semi != std::string::npos) {
+        auto t = session.find("timeout=", semi);
+        if (t != std::string::npos) session_timeout = std::max(5, std::atoi(session.c_str() + t + 8));
+        session.resize(semi);
+      }
+      if (!session.empty()) session_id = session;
+    }
+    if (!request("PLAY", aggregate, {"Range: npt=0.000-"}, reply, error)) return fail(error);
+    last_media_us = g_get_monotonic_time();
+    auto next_keepalive = g_get_monotonic_time() + gint64(session_timeout) * G_USEC_PER_SEC / 2;
+    while (!stopping) {
+      while (!in.empty()) {
+        if (in[0] == '$') {
+          auto size = interleaved_frame_size(in.data(), in.size());
+          if (!size) break;
+          handle_frame(size);
+        } else {
+          rtsp_reply ignored;  // a keep-alive's answer
+          auto used = parse_rtsp_reply(in.data(), in.size(), ignored);
+          if (used < 0) return fail("rtsp: the camera sent something that is not RTSP");
+          if (used == 0) break;
+          in.erase(0, size_t(used));
+        }
+      }
+      auto now = g_get_monotonic_time();
+      if (now - last_media_us > media_timeout_us) return fail("rtsp: no media for 10 s");
+      if (now >= next_keepalive) {
+        send_request("GET_PARAMETER", aggregate, {});
+        next_keepalive = now + gint64(session_timeout) * G_USEC_PER_SEC / 2;
+      }
+      if (!wait(POLLIN, 1000)) {
+        if (stopping) break;
+        continue;
+      }
+      char buf[65536];
+      auto n = ::recv(fd, buf, sizeof buf, 0);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n <= 0) {
+        if (!stopping) notify(source_event{source_event::eos, "source ended"});
+        return;
+      }
+      in.append(buf, size_t(n));
+    }
+    if (!session_id.empty()) send_request("TEARDOWN", aggregate, {});  // best effort, not awaited
+  }
+};
+
+rtsp_reader::rtsp_reader(const std::string& url, hub_ptr hub, source_notify_fn notify) : session_(new session) {
+  session_->url_text = url;
+  session_->hub = std::move(hub);
+  session_->notify = std::move(notify);
+  session_->hub->begin_epoch();
+  thread_ = std::thread([s = session_.get()] { s->run(); });
+}
+
+rtsp_reader::~rtsp_reader() {
+  session_->stopping = true;
+  uint64_t one = 1;
+  (void)!::write(session_->stop_fd, &one, sizeof one);
+  thread_.join();
+}
+
+}  // namespace sy

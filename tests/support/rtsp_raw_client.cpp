@@ -175,11 +175,15 @@ rtsp_raw_client::first_video rtsp_raw_client::read_first_video(int timeout_ms) {
     if (!out.received) {
       out.received = true;
       out.first_packet_ms = now_ms() - play_sent_ms_;
-      int type = d[header] & 0x1f;
-      if (type == 24 && packet.size() > header + 3) type = d[header + 3] & 0x1f;           // STAP-A
-      else if (type == 28 && packet.size() > header + 1) type = d[header + 1] & 0x1f;      // FU-A
-      out.starts_on_keyframe = type == 5 || type == 7 || type == 8;
     }
+    // Every NAL unit type in the packet (single, STAP-A, FU-A): the frame is a keyframe
+    // if one of them is an IDR slice.
+    int type = d[header] & 0x1f;
+    if (type == 28 && packet.size() > header + 1) type = d[header + 1] & 0x1f;
+    if (type == 5) out.starts_on_keyframe = true;
+    if (type == 24)
+      for (size_t at = header + 1; at + 2 < packet.size(); at += 2 + ((size_t(d[at]) << 8) | d[at + 1]))
+        if ((d[at + 2] & 0x1f) == 5) out.starts_on_keyframe = true;
     if (d[1] & 0x80) {
       out.first_frame_ms = now_ms() - play_sent_ms_;
       break;

@@ -25,7 +25,7 @@ class rtsp_raw_client {
   /// What the first H.264 video packets after PLAY looked like.
   struct first_video {
     bool received = false;
-    bool starts_on_keyframe = false;  // the first packet is SPS, PPS or IDR
+    bool starts_on_keyframe = false;  // the first frame has an IDR slice
     double first_packet_ms = -1;      // after PLAY was sent
     double first_frame_ms = -1;       // the first frame's last packet (marker bit)
   };

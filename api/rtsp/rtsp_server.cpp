@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -117,7 +118,10 @@ struct rtsp_server::impl {
           fd, [this](const std::string& name, int& status, std::string& error) { return find(name, status, error); });
       std::lock_guard<std::mutex> lock{clients_mutex};
       reap();
-      clients.push_back({conn, std::thread([conn] { conn->run(); })});
+      clients.push_back({conn, std::thread([conn] {
+                           pthread_setname_np(pthread_self(), "rtsp-out");
+                           conn->run();
+                         })});
     }
   }
 
@@ -162,7 +166,10 @@ rtsp_server::rtsp_server(listen_addr addr, blocking_calls& calls, const registry
   ::getsockname(impl_->listen_fd, reinterpret_cast<sockaddr*>(&bound), &len);
   port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in&>(bound).sin_port
                                            : reinterpret_cast<sockaddr_in6&>(bound).sin6_port);
-  impl_->acceptor = std::thread([i = impl_.get()] { i->accept_loop(); });
+  impl_->acceptor = std::thread([i = impl_.get()] {
+    pthread_setname_np(pthread_self(), "rtsp-accept");
+    i->accept_loop();
+  });
 }
 
 rtsp_server::~rtsp_server() = default;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -120,7 +121,20 @@ struct rtsp_reader::session {
   int stop_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   int fd = -1;
   rtsp_url url;
-  std::string in;  // bytes read and not yet used
+  std::string in;  // bytes read; those from `at` on are not used yet
+  size_t at = 0;
+
+  const char* head() const { return in.data() + at; }
+  size_t avail() const { return in.size() - at; }
+  void consume(size_t n) {
+    at += n;
+    if (at == in.size()) in.clear(), at = 0;
+  }
+  // Appends what recv() gave, first dropping what was used (once per read, not per packet).
+  void append(const char* data, size_t n) {
+    if (at) in.erase(0, at), at = 0;
+    in.append(data, n);
+  }
   int cseq = 0;
   std::string session_id;
   int session_timeout = 60;
@@ -236,7 +250,7 @@ struct rtsp_reader::session {
     auto n = ::recv(fd, buf, sizeof buf, 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
     if (n <= 0) return false;
-    in.append(buf, size_t(n));
+    append(buf, size_t(n));
     return true;
   }
 
@@ -246,15 +260,15 @@ struct rtsp_reader::session {
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!send_request(method, uri, headers)) return error = method + ": cannot send", false;
       while (true) {
-        while (!in.empty() && in[0] == '$') {  // media before the answer (PLAY): kept for later
-          auto size = interleaved_frame_size(in.data(), in.size());
+        while (avail() && *head() == '$') {  // media right behind the answer (PLAY)
+          auto size = interleaved_frame_size(head(), avail());
           if (!size) break;
           if (!handle_frame(size)) return error = "bad media", false;
         }
-        auto used = in.empty() || in[0] == '$' ? 0 : parse_rtsp_reply(in.data(), in.size(), reply);
+        auto used = !avail() || *head() == '$' ? 0 : parse_rtsp_reply(head(), avail(), reply);
         if (used < 0) return error = method + ": not an RTSP answer", false;
         if (used > 0) {
-          in.erase(0, size_t(used));
+          consume(size_t(used));
           break;
         }
         if (!read_more(io_timeout_ms)) return error = method + ": no answer", false;
@@ -349,10 +363,10 @@ struct rtsp_reader::session {
   // One interleaved frame at the front of `in`: RTP of a track is depayloaded, the
   // rest (RTCP) dropped.
   bool handle_frame(size_t size) {
-    int channel = uint8_t(in[1]);
+    int channel = uint8_t(head()[1]);
     if (channel % 2 == 0 && size_t(channel / 2) < tracks.size() && size > 4 + 12) {
       auto& t = tracks[size_t(channel / 2)];
-      auto* data = reinterpret_cast<const uint8_t*>(in.data() + 4);
+      auto* data = reinterpret_cast<const uint8_t*>(head() + 4);
       uint32_t ts = (uint32_t(data[4]) << 24) | (uint32_t(data[5]) << 16) | (uint32_t(data[6]) << 8) | data[7];
       auto now = g_get_monotonic_time();
       if (!t.started) {
@@ -370,7 +384,7 @@ struct rtsp_reader::session {
       GST_BUFFER_PTS(buffer) = t.ext_ts >= t.first_ts ? t.base + offset : (offset > t.base ? 0 : t.base - offset);
       t.depay->push(buffer);
     }
-    in.erase(0, size);
+    consume(size);
     return true;
   }
 
@@ -411,17 +425,17 @@ struct rtsp_reader::session {
     last_media_us = g_get_monotonic_time();
     auto next_keepalive = g_get_monotonic_time() + gint64(session_timeout) * G_USEC_PER_SEC / 2;
     while (!stopping) {
-      while (!in.empty()) {
-        if (in[0] == '$') {
-          auto size = interleaved_frame_size(in.data(), in.size());
+      while (avail()) {
+        if (*head() == '$') {
+          auto size = interleaved_frame_size(head(), avail());
           if (!size) break;
           handle_frame(size);
         } else {
           rtsp_reply ignored;  // a keep-alive's answer
-          auto used = parse_rtsp_reply(in.data(), in.size(), ignored);
+          auto used = parse_rtsp_reply(head(), avail(), ignored);
           if (used < 0) return fail("rtsp: the camera sent something that is not RTSP");
           if (used == 0) break;
-          in.erase(0, size_t(used));
+          consume(size_t(used));
         }
       }
       auto now = g_get_monotonic_time();
@@ -441,7 +455,7 @@ struct rtsp_reader::session {
         if (!stopping) notify(source_event{source_event::eos, "source ended"});
         return;
       }
-      in.append(buf, size_t(n));
+      append(buf, size_t(n));
     }
     if (!session_id.empty()) send_request("TEARDOWN", aggregate, {});  // best effort, not awaited
   }
@@ -452,7 +466,10 @@ rtsp_reader::rtsp_reader(const std::string& url, hub_ptr hub, source_notify_fn n
   session_->hub = std::move(hub);
   session_->notify = std::move(notify);
   session_->hub->begin_epoch();
-  thread_ = std::thread([s = session_.get()] { s->run(); });
+  thread_ = std::thread([s = session_.get()] {
+    pthread_setname_np(pthread_self(), "rtsp-in");
+    s->run();
+  });
 }
 
 rtsp_reader::~rtsp_reader() {

@@ -94,9 +94,13 @@ void rtsp_viewer::send(int track, const std::vector<GstBuffer*>& packets, bool k
 void rtsp_viewer::send_tcp(track_out& t, const std::vector<GstBuffer*>& packets) {
   for (size_t first = 0; first < packets.size() && !need_keyframe_; first += max_iov) {
     size_t count = std::min(max_iov, packets.size() - first);
-    std::vector<mapped_packet> maps;
-    std::vector<std::array<uint8_t, 8>> heads(count);
-    std::vector<iovec> iov;
+    // Scratch reused across calls on this (streaming) thread: no allocation per access unit.
+    thread_local std::vector<mapped_packet> maps;
+    thread_local std::vector<std::array<uint8_t, 8>> heads;
+    thread_local std::vector<iovec> iov;
+    maps.clear();
+    iov.clear();
+    heads.resize(count);
     maps.reserve(count);
     iov.reserve(count * 2);
     for (size_t i = 0; i < count; ++i) {

@@ -129,6 +129,20 @@ bool rtsp_raw_client::play(const std::string& url, const std::string& transport)
   return request("PLAY", url, "Range: npt=0.000-\r\n", reply);
 }
 
+bool rtp_h264_has_idr(const uint8_t* d, size_t size) {
+  if (size < 13) return false;
+  size_t header = 12 + 4 * (d[0] & 0x0f);
+  if ((d[0] & 0x10) && size >= header + 4) header += 4 + 4 * ((size_t(d[header + 2]) << 8) | d[header + 3]);
+  if (size <= header) return false;
+  int type = d[header] & 0x1f;
+  if (type == 28 && size > header + 1) type = d[header + 1] & 0x1f;  // FU-A
+  if (type == 5) return true;
+  if (type == 24)  // STAP-A: every NAL unit in it
+    for (size_t at = header + 1; at + 2 < size; at += 2 + ((size_t(d[at]) << 8) | d[at + 1]))
+      if ((d[at + 2] & 0x1f) == 5) return true;
+  return false;
+}
+
 bool rtsp_raw_client::recv_packet(std::string& packet, int& channel, int timeout_ms) {
   if (!udp_.empty()) {
     if (video_track_ < 0 || size_t(video_track_) >= udp_.size()) return false;
@@ -169,21 +183,11 @@ rtsp_raw_client::first_video rtsp_raw_client::read_first_video(int timeout_ms) {
   while (now_ms() < deadline && recv_packet(packet, channel, int(deadline - now_ms()) + 1)) {
     if (channel != 2 * video_track_ || packet.size() < 13) continue;
     auto* d = reinterpret_cast<const uint8_t*>(packet.data());
-    size_t header = 12 + 4 * (d[0] & 0x0f);
-    if ((d[0] & 0x10) && packet.size() >= header + 4) header += 4 + 4 * ((size_t(d[header + 2]) << 8) | d[header + 3]);
-    if (packet.size() <= header) continue;
     if (!out.received) {
       out.received = true;
       out.first_packet_ms = now_ms() - play_sent_ms_;
     }
-    // Every NAL unit type in the packet (single, STAP-A, FU-A): the frame is a keyframe
-    // if one of them is an IDR slice.
-    int type = d[header] & 0x1f;
-    if (type == 28 && packet.size() > header + 1) type = d[header + 1] & 0x1f;
-    if (type == 5) out.starts_on_keyframe = true;
-    if (type == 24)
-      for (size_t at = header + 1; at + 2 < packet.size(); at += 2 + ((size_t(d[at]) << 8) | d[at + 1]))
-        if ((d[at + 2] & 0x1f) == 5) out.starts_on_keyframe = true;
+    if (rtp_h264_has_idr(d, packet.size())) out.starts_on_keyframe = true;
     if (d[1] & 0x80) {
       out.first_frame_ms = now_ms() - play_sent_ms_;
       break;

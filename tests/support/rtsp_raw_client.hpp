@@ -4,10 +4,16 @@
 // UDP ports of its own), PLAY; then the test reads as it likes.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace sy::test {
+
+/// Whether one H.264 RTP packet (header included) carries an IDR slice (as a single
+/// NAL unit, inside a STAP-A or as an FU-A fragment).
+bool rtp_h264_has_idr(const uint8_t* packet, size_t size);
 
 class rtsp_raw_client {
  public:

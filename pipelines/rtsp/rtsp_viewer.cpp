@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 
+#include "pipelines/log.hpp"
+
 namespace sy {
 namespace {
 
@@ -189,7 +191,9 @@ void rtsp_viewer::overflow() {
   pending_ = std::move(kept);
   ends_ = std::move(kept_ends);
   need_keyframe_ = true;
-  ++skips_;
+  if (++skips_ == 1 || skips_ % 100 == 0)
+    log_line('I', "rtsp", "a viewer fell more than " + std::to_string(max_pending >> 10) +
+                              " KiB behind: it resumes at the next keyframe (" + std::to_string(skips_) + " times so far)");
 }
 
 void rtsp_viewer::wake() {

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -109,6 +110,8 @@ struct track_in {
   int64_t ext_ts = 0;       // unwrapped RTP timestamp
   int64_t first_ts = 0;
   GstClockTime base = 0;    // arrival of the first packet, relative to the session start
+  gint64 last_arrival_us = 0;
+  int64_t frame_step = 0;   // the last forward step of the RTP clock (one frame, usually)
 };
 
 }  // namespace
@@ -375,9 +378,20 @@ struct rtsp_reader::session {
         // A second ahead, so that frames stamped before the first one (B-frames) stay positive.
         t.base = GstClockTime(now - start_us) * GST_USECOND + GST_SECOND;
       } else {
-        t.ext_ts += int32_t(ts - t.last_ts);
+        int64_t step = int32_t(ts - t.last_ts);
+        // A camera that restarts its clock (a new encoder session, a server that seeks
+        // its shared media when another client plays) jumps its timestamps: beyond a
+        // second back or ten ahead, continue from where the clock was by arrival time,
+        // as a jitterbuffer would, so that timestamps downstream stay continuous.
+        // (At least one usual frame step: the packets right after a jump often come in a burst.)
+        if (step < -int64_t(t.clock_rate) || step > 10 * int64_t(t.clock_rate))
+          step = std::max((now - t.last_arrival_us) * t.clock_rate / G_USEC_PER_SEC, t.frame_step);
+        else if (step > 0)
+          t.frame_step = step;
+        t.ext_ts += step;
       }
       t.last_ts = ts;
+      t.last_arrival_us = now;
       last_media_us = now;
       auto* buffer = gst_buffer_new_memdup(data, size - 4);
       auto offset = gst_util_uint64_scale_int(uint64_t(std::llabs(t.ext_ts - t.first_ts)), GST_SECOND, t.clock_rate);

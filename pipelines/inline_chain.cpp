@@ -59,6 +59,8 @@ bool inline_chain::set_caps(GstCaps* caps) {
 
 GstFlowReturn inline_chain::push(GstBuffer* buffer) { return gst_pad_push(src_, buffer); }
 
+GstElement* inline_chain::element(const char* name) const { return gst_bin_get_by_name(GST_BIN(bin_), name); }
+
 GstFlowReturn inline_chain::on_chain(GstPad* pad, GstObject*, GstBuffer* buffer) {
   static_cast<inline_chain*>(gst_pad_get_element_private(pad))->on_buffer_(buffer);
   return GST_FLOW_OK;

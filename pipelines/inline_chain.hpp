@@ -28,6 +28,8 @@ class inline_chain {
   bool set_caps(GstCaps* caps);
   /// One input buffer (the reference is taken).
   GstFlowReturn push(GstBuffer* buffer);
+  /// The element named `name` in the launch text (a new reference), or nullptr.
+  GstElement* element(const char* name) const;
 
  private:
   inline_chain() = default;

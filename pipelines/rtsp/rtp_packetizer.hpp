@@ -1,10 +1,13 @@
 // rtp_packetizer: one track's access units -> RTP packets, run synchronously on the
 // caller's thread (an inline_chain around the codec's payloader). One per track of a
-// watched stream, shared by all its RTSP viewers.
+// watched stream, shared by all its RTSP viewers; a joiner's burst from the last
+// keyframe is packetized by a second one with the same identity (SSRC, timestamp
+// offset), so that its packets are those the live ones continue.
 #pragma once
 
 #include <gst/gst.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,9 +18,15 @@ namespace sy {
 
 class rtp_packetizer {
  public:
-  /// A packetizer for caps structure name `caps_name` with payload type `pt`, or
-  /// nullptr when the codec table has no payloader for it.
-  static std::unique_ptr<rtp_packetizer> make(const std::string& caps_name, int pt);
+  /// What makes two packetizers' packets one RTP stream.
+  struct identity {
+    int pt;
+    uint32_t ssrc;
+    uint32_t timestamp_offset;
+  };
+  /// A packetizer for caps structure name `caps_name`, or nullptr when the codec
+  /// table has no payloader for it.
+  static std::unique_ptr<rtp_packetizer> make(const std::string& caps_name, const identity& id);
   ~rtp_packetizer();
   rtp_packetizer(const rtp_packetizer&) = delete;
   rtp_packetizer& operator=(const rtp_packetizer&) = delete;
@@ -29,6 +38,8 @@ class rtp_packetizer {
   /// Packetizes one access unit (the reference is taken); the RTP packets (owned by
   /// the caller) are appended to `out`.
   void packetize(GstBuffer* unit, std::vector<GstBuffer*>& out);
+  /// The sequence number its next packet will carry.
+  uint16_t next_seq() const;
 
  private:
   rtp_packetizer() = default;

@@ -1,5 +1,7 @@
 #include "pipelines/rtsp/rtsp_fanout.hpp"
 
+#include <gst/rtp/gstrtpbuffer.h>
+
 #include <algorithm>
 
 #include "pipelines/codec_table.hpp"
@@ -9,6 +11,7 @@ namespace sy {
 namespace {
 
 // A GOP larger than this is not kept whole (a joiner then waits for the next keyframe).
+// The memory is the hub's own cached GOP: the fanout holds references.
 constexpr size_t max_cached_bytes = 16 << 20;
 
 bool is_video(GstCaps* caps) {
@@ -58,6 +61,8 @@ std::shared_ptr<rtsp_fanout> rtsp_fanout::open(opened_stream stream, std::string
 rtsp_fanout::~rtsp_fanout() {
   if (subscription_) stream_.hub->unsubscribe(subscription_);
   clear_cache();
+  for (auto& t : tracks_)
+    if (t.caps) gst_caps_unref(t.caps);
   if (stream_.release) stream_.release();
 }
 
@@ -86,8 +91,7 @@ void rtsp_fanout::play(const std::shared_ptr<rtsp_viewer>& viewer) {
   bool has_video = std::any_of(tracks_.begin(), tracks_.end(), [](auto& t) { return t.packetizer && t.video; });
   bool from_cache = cache_valid_ && !cache_.empty();
   viewer->set_playing(true, from_cache || !has_video);
-  if (from_cache)
-    for (auto& unit : cache_) viewer->send(unit.track, unit.packets, unit.keyframe);
+  if (from_cache) send_burst(*viewer);
   if (std::find(viewers_.begin(), viewers_.end(), viewer) == viewers_.end()) viewers_.push_back(viewer);
 }
 
@@ -108,10 +112,13 @@ void rtsp_fanout::on_caps(int track, GstCaps* caps) {
   if (size_t(track) >= tracks_.size()) tracks_.resize(size_t(track) + 1);
   auto& t = tracks_[size_t(track)];
   if (!t.packetizer) {
-    t.packetizer = rtp_packetizer::make(gst_structure_get_name(gst_caps_get_structure(caps, 0)), 96 + track);
+    t.caps_name = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+    t.id = {96 + track, g_random_int(), g_random_int()};
+    t.packetizer = rtp_packetizer::make(t.caps_name, t.id);
     t.video = is_video(caps);
   }
   if (t.packetizer && !t.packetizer->set_caps(caps)) t.packetizer.reset();
+  if (t.packetizer) gst_caps_replace(&t.caps, caps);
 }
 
 void rtsp_fanout::on_unit(int track, GstBuffer* unit) {
@@ -123,23 +130,56 @@ void rtsp_fanout::on_unit(int track, GstBuffer* unit) {
   auto& t = tracks_[size_t(track)];
   bool has_video = std::any_of(tracks_.begin(), tracks_.end(), [](auto& x) { return x.packetizer && x.video; });
   bool keyframe = t.video ? !GST_BUFFER_FLAG_IS_SET(unit, GST_BUFFER_FLAG_DELTA_UNIT) : !has_video;
-  cached_unit out{track, keyframe, {}};
-  t.packetizer->packetize(unit, out.packets);
-  if (out.packets.empty()) return;
-  for (auto& v : viewers_) v->send(track, out.packets, keyframe);
   if (keyframe && t.video) {
     clear_cache();
     cache_valid_ = true;
   }
-  if (!cache_valid_ || !has_video) {
-    for (auto* p : out.packets) gst_buffer_unref(p);
-    return;
+  if (cache_valid_ && has_video) {
+    cache_.push_back({track, keyframe, gst_buffer_ref(unit)});
+    cached_bytes_ += gst_buffer_get_size(unit);
+    if (cached_bytes_ > max_cached_bytes) {
+      clear_cache();
+      cache_valid_ = false;
+    }
   }
-  for (auto* p : out.packets) cached_bytes_ += gst_buffer_get_size(p);
-  cache_.push_back(std::move(out));
-  if (cached_bytes_ > max_cached_bytes) {
-    clear_cache();
-    cache_valid_ = false;
+  std::vector<GstBuffer*> packets;
+  t.packetizer->packetize(unit, packets);
+  for (auto& v : viewers_) v->send(track, packets, keyframe);
+  for (auto* p : packets) gst_buffer_unref(p);
+}
+
+// The cached access units, packetized for one viewer by packetizers of the same
+// identity as the live ones, numbered so that the live packets follow without a gap.
+void rtsp_fanout::send_burst(rtsp_viewer& viewer) {
+  std::vector<std::unique_ptr<rtp_packetizer>> burst(tracks_.size());
+  std::vector<std::vector<GstBuffer*>> per_unit(cache_.size());
+  std::vector<size_t> counts(tracks_.size(), 0);
+  for (size_t i = 0; i < cache_.size(); ++i) {
+    auto& t = tracks_[size_t(cache_[i].track)];
+    auto& p = burst[size_t(cache_[i].track)];
+    if (!p) {
+      p = rtp_packetizer::make(t.caps_name, t.id);
+      if (p && !p->set_caps(t.caps)) p.reset();
+    }
+    if (!p) continue;
+    p->packetize(gst_buffer_ref(cache_[i].unit), per_unit[i]);
+    counts[size_t(cache_[i].track)] += per_unit[i].size();
+  }
+  std::vector<uint16_t> next(tracks_.size());
+  for (size_t t = 0; t < tracks_.size(); ++t)
+    if (tracks_[t].packetizer) next[t] = uint16_t(tracks_[t].packetizer->next_seq() - counts[t]);
+  for (size_t i = 0; i < cache_.size(); ++i) {
+    auto track = size_t(cache_[i].track);
+    for (auto*& packet : per_unit[i]) {
+      packet = gst_buffer_make_writable(packet);
+      GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+      if (gst_rtp_buffer_map(packet, GST_MAP_WRITE, &rtp)) {
+        gst_rtp_buffer_set_seq(&rtp, next[track]++);
+        gst_rtp_buffer_unmap(&rtp);
+      }
+    }
+    viewer.send(cache_[i].track, per_unit[i], cache_[i].keyframe);
+    for (auto* packet : per_unit[i]) gst_buffer_unref(packet);
   }
 }
 
@@ -151,8 +191,7 @@ void rtsp_fanout::on_end() {
 }
 
 void rtsp_fanout::clear_cache() {
-  for (auto& unit : cache_)
-    for (auto* p : unit.packets) gst_buffer_unref(p);
+  for (auto& c : cache_) gst_buffer_unref(c.unit);
   cache_.clear();
   cached_bytes_ = 0;
 }

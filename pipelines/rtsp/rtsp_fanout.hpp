@@ -2,9 +2,11 @@
 //
 // Subscribes once to the stream's track hub (as one consumer), packetizes each
 // access unit once (rtp_packetizer, on the source's streaming thread: no queue, no
-// thread of its own), keeps the RTP packets since the last video keyframe (the
-// ring a joiner starts from), and hands every packet list to each playing viewer
-// (rtsp_viewer), which writes it at once or queues it bounded. Owned by the RTSP
+// thread of its own) and hands every packet list to each playing viewer
+// (rtsp_viewer), which writes it at once or queues it bounded. It keeps the access
+// units since the last video keyframe (references: their memory is the hub's); a
+// joiner gets them packetized for it alone, with the SSRC, timestamps and sequence
+// numbers the live packets continue, then live. Owned by the RTSP
 // connections that use it; the last one to leave unsubscribes from the hub and
 // releases the stream. When the hub closes (the stream is deleted or replaced) every
 // viewer's connection is closed.
@@ -57,10 +59,13 @@ class rtsp_fanout {
   struct cached_unit {
     int track;
     bool keyframe;
-    std::vector<GstBuffer*> packets;
+    GstBuffer* unit;
   };
   struct track_out {
     std::unique_ptr<rtp_packetizer> packetizer;
+    rtp_packetizer::identity id{};
+    std::string caps_name;
+    GstCaps* caps = nullptr;  // the input caps now
     bool video = false;
   };
 
@@ -69,12 +74,13 @@ class rtsp_fanout {
   void on_unit(int track, GstBuffer* unit);
   void on_end();
   void clear_cache();
+  void send_burst(rtsp_viewer& viewer);
 
   opened_stream stream_;
   uint64_t subscription_ = 0;
   mutable std::mutex mutex_;
   std::vector<track_out> tracks_;  // index = hub track
-  std::vector<cached_unit> cache_;
+  std::vector<cached_unit> cache_;  // since the last video keyframe
   size_t cached_bytes_ = 0;
   bool cache_valid_ = false;  // holds everything since a keyframe
   std::vector<std::shared_ptr<rtsp_viewer>> viewers_;

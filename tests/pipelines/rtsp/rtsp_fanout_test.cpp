@@ -70,8 +70,14 @@ struct viewer_end {
     ::close(fds[1]);
     ::close(wake);
   }
-  // Everything readable now, as interleaved packets: (sequence number, has IDR).
-  std::vector<std::pair<uint16_t, bool>> read_packets() {
+  struct packet {
+    uint16_t seq;
+    uint32_t ts;
+    bool idr;
+    bool operator==(const packet& o) const { return seq == o.seq && ts == o.ts && idr == o.idr; }
+  };
+  // Everything readable now, as interleaved packets.
+  std::vector<packet> read_packets() {
     viewer->flush();
     std::string bytes;
     char buf[65536];
@@ -84,14 +90,15 @@ struct viewer_end {
       }
       bytes.append(buf, size_t(n));
     }
-    std::vector<std::pair<uint16_t, bool>> out;
+    std::vector<packet> out;
     size_t at = 0;
     while (at + 4 <= bytes.size()) {
       REQUIRE(bytes[at] == '$');  // the framing is intact
       size_t size = (size_t(uint8_t(bytes[at + 2])) << 8) | uint8_t(bytes[at + 3]);
       REQUIRE(at + 4 + size <= bytes.size());
       auto* d = reinterpret_cast<const uint8_t*>(bytes.data() + at + 4);
-      out.emplace_back(uint16_t((d[2] << 8) | d[3]), test::rtp_h264_has_idr(d, size));
+      out.push_back({uint16_t((d[2] << 8) | d[3]), (uint32_t(d[4]) << 24) | (uint32_t(d[5]) << 16) | (uint32_t(d[6]) << 8) | d[7],
+                     test::rtp_h264_has_idr(d, size)});
       at += 4 + size;
     }
     CHECK(at == bytes.size());
@@ -136,15 +143,16 @@ TEST_CASE("a viewer joining a watched stream gets the packets from the last keyf
   s.fanout->play(joiner.viewer);
   auto cached = joiner.read_packets();
   REQUIRE_FALSE(cached.empty());
-  CHECK(cached.front().second);  // starts on the keyframe of frame 10
+  CHECK(cached.front().idr);  // starts on the keyframe of frame 10
   auto early_got = early.read_packets();
-  // The joiner got exactly the tail of what the early viewer got, from that keyframe on.
+  // The joiner got exactly the tail of what the early viewer got, from that keyframe
+  // on: same sequence numbers, same timestamps.
   REQUIRE(early_got.size() > cached.size());
   CHECK(std::equal(cached.begin(), cached.end(), early_got.end() - long(cached.size())));
   for (int i = 15; i < 40; ++i) s.push(e.units[size_t(i)], i);
   auto live = joiner.read_packets();
   REQUIRE_FALSE(live.empty());
-  CHECK(live.front().first == uint16_t(cached.back().first + 1));  // no gap between ring and live
+  CHECK(live.front().seq == uint16_t(cached.back().seq + 1));  // no gap between the burst and live
   s.fanout->stop(early.viewer.get());
   s.fanout->stop(joiner.viewer.get());
   s.fanout.reset();
@@ -169,10 +177,10 @@ TEST_CASE("a viewer that stops reading loses its queue and resumes on a keyframe
   // Wherever the slow viewer lost packets, what follows the gap starts a keyframe.
   int gaps = 0;
   for (size_t i = 1; i < slow_got.size(); ++i)
-    if (slow_got[i].first != uint16_t(slow_got[i - 1].first + 1)) {
+    if (slow_got[i].seq != uint16_t(slow_got[i - 1].seq + 1)) {
       ++gaps;
       bool idr_soon = false;  // within the first few packets (SPS/PPS come first)
-      for (size_t j = i; j < slow_got.size() && j < i + 4; ++j) idr_soon = idr_soon || slow_got[j].second;
+      for (size_t j = i; j < slow_got.size() && j < i + 4; ++j) idr_soon = idr_soon || slow_got[j].idr;
       CHECK(idr_soon);
     }
   CHECK(gaps > 0);

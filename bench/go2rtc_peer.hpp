@@ -13,21 +13,17 @@
 #include <string>
 
 #include "tests/support/daemon.hpp"
+#include "tests/support/loopback.hpp"
 #include "tests/support/process.hpp"
 
 namespace sy::bench {
 
 /// A loopback TCP port that was free a moment ago.
 inline int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  int port = 0;
+  int fd = sy::test::bind_loopback(SOCK_STREAM, 0, port);
+  if (fd >= 0) close(fd);
+  return port;
 }
 
 class go2rtc_peer {

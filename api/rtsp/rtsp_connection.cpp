@@ -87,7 +87,7 @@ std::string rtsp_connection::stream_name() const {
 
 void rtsp_connection::run() {
   std::string in;
-  char buf[16384];
+  char buf[4096];  // requests and the client's RTCP are small
   while (true) {
     pollfd fds[2] = {{fd_, short(POLLIN | (viewer_->has_pending() ? POLLOUT : 0)), 0}, {wake_fd_, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {

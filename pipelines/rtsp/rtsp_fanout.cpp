@@ -1,7 +1,5 @@
 #include "pipelines/rtsp/rtsp_fanout.hpp"
 
-#include <gst/rtp/gstrtpbuffer.h>
-
 #include <algorithm>
 
 #include "pipelines/codec_table.hpp"
@@ -88,17 +86,23 @@ void rtsp_fanout::play(const std::shared_ptr<rtsp_viewer>& viewer) {
     viewer->close();
     return;
   }
+  auto known = [&viewer](auto& list) { return std::find(list.begin(), list.end(), viewer) != list.end(); };
+  if (known(viewers_) || known(joiners_)) return;
   bool has_video = std::any_of(tracks_.begin(), tracks_.end(), [](auto& t) { return t.packetizer && t.video; });
-  bool from_cache = cache_valid_ && !cache_.empty();
-  viewer->set_playing(true, from_cache || !has_video);
-  if (from_cache) send_burst(*viewer);
-  if (std::find(viewers_.begin(), viewers_.end(), viewer) == viewers_.end()) viewers_.push_back(viewer);
+  if (cache_valid_ && !cache_.empty()) {
+    viewer->set_playing(true, true);
+    joiners_.push_back(viewer);  // its burst leaves with the next access unit, on the source's thread
+    return;
+  }
+  viewer->set_playing(true, !has_video);
+  viewers_.push_back(viewer);
 }
 
 void rtsp_fanout::stop(const rtsp_viewer* viewer) {
   std::lock_guard<std::mutex> lock{mutex_};
-  viewers_.erase(std::remove_if(viewers_.begin(), viewers_.end(), [viewer](auto& v) { return v.get() == viewer; }),
-                 viewers_.end());
+  for (auto* list : {&viewers_, &joiners_})
+    list->erase(std::remove_if(list->begin(), list->end(), [viewer](auto& v) { return v.get() == viewer; }),
+                list->end());
 }
 
 bool rtsp_fanout::ended() const {
@@ -130,6 +134,13 @@ void rtsp_fanout::on_unit(int track, GstBuffer* unit) {
   auto& t = tracks_[size_t(track)];
   bool has_video = std::any_of(tracks_.begin(), tracks_.end(), [](auto& x) { return x.packetizer && x.video; });
   bool keyframe = t.video ? !GST_BUFFER_FLAG_IS_SET(unit, GST_BUFFER_FLAG_DELTA_UNIT) : !has_video;
+  // Joiners get what came since the last keyframe, then this unit with the others
+  // (a keyframe now makes the burst needless).
+  for (auto& j : joiners_) {
+    if (!(keyframe && t.video)) send_burst(*j);
+    viewers_.push_back(std::move(j));
+  }
+  joiners_.clear();
   if (keyframe && t.video) {
     clear_cache();
     cache_valid_ = true;
@@ -148,46 +159,37 @@ void rtsp_fanout::on_unit(int track, GstBuffer* unit) {
   for (auto* p : packets) gst_buffer_unref(p);
 }
 
-// The cached access units, packetized for one viewer by packetizers of the same
-// identity as the live ones, numbered so that the live packets follow without a gap.
+// The cached access units, packetized for one viewer (one unit at a time, so that no
+// more than a unit's packets exist at once) by packetizers of the same SSRC and
+// timestamps as the live ones; the viewer then numbers the live packets on from the
+// burst's last.
 void rtsp_fanout::send_burst(rtsp_viewer& viewer) {
   std::vector<std::unique_ptr<rtp_packetizer>> burst(tracks_.size());
-  std::vector<std::vector<GstBuffer*>> per_unit(cache_.size());
-  std::vector<size_t> counts(tracks_.size(), 0);
-  for (size_t i = 0; i < cache_.size(); ++i) {
-    auto& t = tracks_[size_t(cache_[i].track)];
-    auto& p = burst[size_t(cache_[i].track)];
+  std::vector<GstBuffer*> packets;
+  for (auto& c : cache_) {
+    auto& t = tracks_[size_t(c.track)];
+    auto& p = burst[size_t(c.track)];
     if (!p) {
       p = rtp_packetizer::make(t.caps_name, t.id);
       if (p && !p->set_caps(t.caps)) p.reset();
     }
     if (!p) continue;
-    p->packetize(gst_buffer_ref(cache_[i].unit), per_unit[i]);
-    counts[size_t(cache_[i].track)] += per_unit[i].size();
+    p->packetize(gst_buffer_ref(c.unit), packets);
+    viewer.send(c.track, packets, c.keyframe);
+    for (auto* packet : packets) gst_buffer_unref(packet);
+    packets.clear();
   }
-  std::vector<uint16_t> next(tracks_.size());
   for (size_t t = 0; t < tracks_.size(); ++t)
-    if (tracks_[t].packetizer) next[t] = uint16_t(tracks_[t].packetizer->next_seq() - counts[t]);
-  for (size_t i = 0; i < cache_.size(); ++i) {
-    auto track = size_t(cache_[i].track);
-    for (auto*& packet : per_unit[i]) {
-      packet = gst_buffer_make_writable(packet);
-      GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-      if (gst_rtp_buffer_map(packet, GST_MAP_WRITE, &rtp)) {
-        gst_rtp_buffer_set_seq(&rtp, next[track]++);
-        gst_rtp_buffer_unmap(&rtp);
-      }
-    }
-    viewer.send(cache_[i].track, per_unit[i], cache_[i].keyframe);
-    for (auto* packet : per_unit[i]) gst_buffer_unref(packet);
-  }
+    if (burst[t] && tracks_[t].packetizer) viewer.continue_sequence(int(t), tracks_[t].packetizer->next_seq());
 }
 
 void rtsp_fanout::on_end() {
   std::lock_guard<std::mutex> lock{mutex_};
   ended_ = true;
-  for (auto& v : viewers_) v->close();
-  viewers_.clear();
+  for (auto* list : {&viewers_, &joiners_}) {
+    for (auto& v : *list) v->close();
+    list->clear();
+  }
 }
 
 void rtsp_fanout::clear_cache() {

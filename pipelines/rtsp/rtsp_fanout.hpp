@@ -48,7 +48,8 @@ class rtsp_fanout {
   std::string sdp() const;
   /// Whether `track` can be served.
   bool has_track(int track) const;
-  /// The viewer starts: the cached packets from the last keyframe, then live.
+  /// The viewer starts: with the next access unit it gets those since the last
+  /// keyframe (packetized for it), then live. All media leaves on the source's thread.
   void play(const std::shared_ptr<rtsp_viewer>& viewer);
   void stop(const rtsp_viewer* viewer);
   /// The hub closed: the stream is gone.
@@ -84,6 +85,7 @@ class rtsp_fanout {
   size_t cached_bytes_ = 0;
   bool cache_valid_ = false;  // holds everything since a keyframe
   std::vector<std::shared_ptr<rtsp_viewer>> viewers_;
+  std::vector<std::shared_ptr<rtsp_viewer>> joiners_;  // playing from the next access unit on
   bool ended_ = false;
 };
 

@@ -93,6 +93,12 @@ void rtsp_viewer::send(int track, const std::vector<GstBuffer*>& packets, bool k
   else if (t.rtp_fd >= 0) send_udp(t, packets);
 }
 
+void rtsp_viewer::continue_sequence(int track, uint16_t next) {
+  std::lock_guard<std::mutex> lock{mutex_};
+  auto it = tracks_.find(track);
+  if (it != tracks_.end()) it->second.seq_shift = uint16_t(next - it->second.last_sent - 1);
+}
+
 void rtsp_viewer::send_tcp(track_out& t, const std::vector<GstBuffer*>& packets) {
   for (size_t first = 0; first < packets.size() && !need_keyframe_; first += max_iov) {
     size_t count = std::min(max_iov, packets.size() - first);
@@ -113,7 +119,7 @@ void rtsp_viewer::send_tcp(track_out& t, const std::vector<GstBuffer*>& packets)
         continue;
       }
       auto* d = m.map.data;
-      uint16_t seq = uint16_t(((d[2] << 8) | d[3]) - t.seq_shift);
+      uint16_t seq = t.last_sent = uint16_t(((d[2] << 8) | d[3]) - t.seq_shift);
       auto& h = heads[maps.size()];
       h = {uint8_t('$'), uint8_t(t.channel), uint8_t(m.map.size >> 8), uint8_t(m.map.size & 0xff),
            d[0], d[1], uint8_t(seq >> 8), uint8_t(seq & 0xff)};
@@ -150,7 +156,7 @@ void rtsp_viewer::send_udp(track_out& t, const std::vector<GstBuffer*>& packets)
     GstMapInfo map;
     if (!gst_buffer_map(p, &map, GST_MAP_READ)) continue;
     if (map.size >= 12) {
-      uint16_t seq = uint16_t(((map.data[2] << 8) | map.data[3]) - t.seq_shift);
+      uint16_t seq = t.last_sent = uint16_t(((map.data[2] << 8) | map.data[3]) - t.seq_shift);
       uint8_t head[4] = {map.data[0], map.data[1], uint8_t(seq >> 8), uint8_t(seq & 0xff)};
       iovec iov[2] = {{head, 4}, {map.data + 4, map.size - 4}};
       msghdr msg{};
@@ -215,7 +221,9 @@ bool rtsp_viewer::flush() {
   }
   while (!ends_.empty() && ends_.front().offset <= head_) ends_.pop_front();
   if (head_ == pending_.size()) {
-    pending_.clear();
+    // Drained: a large queue (a joiner's burst, a lag caught up) gives its memory back.
+    if (pending_.capacity() > (64u << 10)) std::string().swap(pending_);
+    else pending_.clear();
     ends_.clear();
     head_ = 0;
   } else if (head_ > (1u << 16) && head_ > pending_.size() / 2) {

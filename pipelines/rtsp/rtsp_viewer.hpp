@@ -46,6 +46,10 @@ class rtsp_viewer {
   void set_playing(bool playing, bool at_keyframe);
   /// The RTP packets of one access unit of `track`. `keyframe`: a viewer may start here.
   void send(int track, const std::vector<GstBuffer*>& packets, bool keyframe);
+  /// From now on packet `next` of `track` goes out as `sent + 1`, `sent` being the
+  /// sequence number this viewer gave the track's last packet (a burst numbered on its
+  /// own, followed by the live packets).
+  void continue_sequence(int track, uint16_t next);
 
   /// For the connection thread: writes what is queued. False when the socket is dead.
   bool flush();
@@ -64,7 +68,8 @@ class rtsp_viewer {
     int rtcp_fd = -1;
     sockaddr_storage dest{};
     socklen_t dest_len = 0;
-    uint16_t seq_shift = 0;  // packets skipped so far on this track
+    uint16_t seq_shift = 0;  // subtracted from every sequence number
+    uint16_t last_sent = 0;  // the last sequence number sent
   };
 
   void send_tcp(track_out& t, const std::vector<GstBuffer*>& packets);

@@ -1,5 +1,7 @@
 #include "tests/support/rtsp_raw_client.hpp"
 
+#include "tests/support/loopback.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -40,19 +42,11 @@ double now_ms() {
 // A UDP socket on 127.0.0.1 at an even port whose next port is free too; its port.
 int udp_pair(int& rtp, int& rtcp) {
   for (int attempt = 0; attempt < 50; ++attempt) {
-    rtp = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    bind(rtp, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    getsockname(rtp, reinterpret_cast<sockaddr*>(&a), &len);
-    int port = ntohs(a.sin_port);
-    rtcp = socket(AF_INET, SOCK_DGRAM, 0);
-    a.sin_port = htons(uint16_t(port + 1));
-    if (port % 2 == 0 && bind(rtcp, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return port;
+    int port = 0, next = 0;
+    rtp = bind_loopback(SOCK_DGRAM, 0, port);
+    rtcp = port % 2 == 0 ? bind_loopback(SOCK_DGRAM, port + 1, next) : -1;
+    if (rtcp >= 0) return port;
     close(rtp);
-    close(rtcp);
   }
   return -1;
 }

@@ -9,12 +9,15 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <random>
 #include <vector>
 
@@ -145,6 +148,8 @@ struct rtsp_reader::session {
   std::vector<track_in> tracks;  // index = interleaved channel / 2
   gint64 start_us = g_get_monotonic_time();
   gint64 last_media_us = 0;
+  gint64 next_keepalive_us = 0;
+  std::string aggregate;  // the URL of PLAY, keep-alives and TEARDOWN
   bool announced = false;
 
   ~session() {
@@ -236,15 +241,26 @@ struct rtsp_reader::session {
     return true;
   }
 
-  bool send_request(const std::string& method, const std::string& uri, const std::vector<std::string>& headers) {
+  std::string request_text(const std::string& method, const std::string& uri, const std::vector<std::string>& headers) {
     std::string text = method + " " + uri + " RTSP/1.0\r\nCSeq: " + std::to_string(++cseq) +
                        "\r\nUser-Agent: Switchyard\r\n";
     if (!session_id.empty()) text += "Session: " + session_id + "\r\n";
     auto auth = authorization(method, uri);
     if (!auth.empty()) text += auth + "\r\n";
     for (auto& h : headers) text += h + "\r\n";
-    return send_all(text + "\r\n");
+    return text + "\r\n";
   }
+
+  bool send_request(const std::string& method, const std::string& uri, const std::vector<std::string>& headers) {
+    return send_all(request_text(method, uri, headers));
+  }
+
+  // A request that is not waited for (keep-alive, TEARDOWN): never blocks the caller.
+  void send_now(const std::string& method) {
+    auto text = request_text(method, aggregate, {});
+    (void)!::send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+
 
   // Reads more bytes into `in`; false on close, error, stop or timeout.
   bool read_more(int timeout_ms) {
@@ -402,12 +418,14 @@ struct rtsp_reader::session {
     return true;
   }
 
-  void run() {
+  // Connects, authenticates, DESCRIBE, SETUP, PLAY (blocking, on the reader's own
+  // short-lived thread). False after reporting why.
+  bool setup() {
     std::string error;
-    if (!parse_url(url_text, url)) return fail("rtsp: bad URL");
-    if (!connect_socket(error)) return fail(error);
+    if (!parse_url(url_text, url)) return fail("rtsp: bad URL"), false;
+    if (!connect_socket(error)) return fail(error), false;
     rtsp_reply reply;
-    if (!request("DESCRIBE", url.request, {"Accept: application/sdp"}, reply, error)) return fail(error);
+    if (!request("DESCRIBE", url.request, {"Accept: application/sdp"}, reply, error)) return fail(error), false;
     auto base = reply.header("Content-Base");
     if (base.empty()) base = reply.header("Content-Location");
     if (base.empty()) base = url.request;
@@ -415,17 +433,17 @@ struct rtsp_reader::session {
     gst_sdp_message_new(&sdp);
     gst_sdp_message_parse_buffer(reinterpret_cast<const guint8*>(reply.body.data()), guint(reply.body.size()), sdp);
     auto* session_control = gst_sdp_message_get_attribute_val(sdp, "control");
-    auto aggregate = join(base, session_control ? session_control : "");
+    aggregate = join(base, session_control ? session_control : "");
     std::vector<std::string> controls;
     for (guint i = 0; i < gst_sdp_message_medias_len(sdp); ++i) {
       std::string control;
       if (add_track(gst_sdp_message_get_media(sdp, i), control)) controls.push_back(join(base, control));
     }
     gst_sdp_message_free(sdp);
-    if (tracks.empty()) return fail("rtsp: the camera offers no track Switchyard can read");
+    if (tracks.empty()) return fail("rtsp: the camera offers no track Switchyard can read"), false;
     for (size_t i = 0; i < controls.size(); ++i) {
       auto transport = "Transport: RTP/AVP/TCP;unicast;interleaved=" + std::to_string(2 * i) + "-" + std::to_string(2 * i + 1);
-      if (!request("SETUP", controls[i], {transport}, reply, error)) return fail(error);
+      if (!request("SETUP", controls[i], {transport}, reply, error)) return fail(error), false;
       auto session = reply.header("Session");
       auto semi = session.find(';');
       if (semi != std::string::npos) {
@@ -435,54 +453,180 @@ struct rtsp_reader::session {
       }
       if (!session.empty()) session_id = session;
     }
-    if (!request("PLAY", aggregate, {"Range: npt=0.000-"}, reply, error)) return fail(error);
+    if (!request("PLAY", aggregate, {"Range: npt=0.000-"}, reply, error)) return fail(error), false;
     last_media_us = g_get_monotonic_time();
-    auto next_keepalive = g_get_monotonic_time() + gint64(session_timeout) * G_USEC_PER_SEC / 2;
-    while (!stopping) {
-      while (avail()) {
-        if (*head() == '$') {
-          auto size = interleaved_frame_size(head(), avail());
-          if (!size) break;
-          handle_frame(size);
-        } else {
-          rtsp_reply ignored;  // a keep-alive's answer
-          auto used = parse_rtsp_reply(head(), avail(), ignored);
-          if (used < 0) return fail("rtsp: the camera sent something that is not RTSP");
-          if (used == 0) break;
-          consume(size_t(used));
-        }
+    next_keepalive_us = last_media_us + gint64(session_timeout) * G_USEC_PER_SEC / 2;
+    return drain();
+  }
+
+  // Uses every whole interleaved frame and keep-alive answer read so far.
+  bool drain() {
+    while (avail()) {
+      if (*head() == '$') {
+        auto size = interleaved_frame_size(head(), avail());
+        if (!size) break;
+        handle_frame(size);
+      } else {
+        rtsp_reply ignored;  // a keep-alive's answer
+        auto used = parse_rtsp_reply(head(), avail(), ignored);
+        if (used < 0) return fail("rtsp: the camera sent something that is not RTSP"), false;
+        if (used == 0) break;
+        consume(size_t(used));
       }
-      auto now = g_get_monotonic_time();
-      if (now - last_media_us > media_timeout_us) return fail("rtsp: no media for 10 s");
-      if (now >= next_keepalive) {
-        send_request("GET_PARAMETER", aggregate, {});
-        next_keepalive = now + gint64(session_timeout) * G_USEC_PER_SEC / 2;
-      }
-      if (!wait(POLLIN, 1000)) {
-        if (stopping) break;
-        continue;
-      }
-      char buf[65536];
-      auto n = ::recv(fd, buf, sizeof buf, 0);
-      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    }
+    return true;
+  }
+
+  // The socket is readable (on a reader loop): reads all there is. False once the
+  // session has ended (reported).
+  bool on_readable(char* buf, size_t size) {
+    while (true) {
+      auto n = ::recv(fd, buf, size, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
       if (n <= 0) {
         if (!stopping) notify(source_event{source_event::eos, "source ended"});
-        return;
+        return false;
       }
       append(buf, size_t(n));
+      if (!drain()) return false;
+      if (size_t(n) < size) return true;  // nothing more for now: spare a recv
     }
-    if (!session_id.empty()) send_request("TEARDOWN", aggregate, {});  // best effort, not awaited
+  }
+
+  // Once a second (on a reader loop): keep-alives and the media timeout.
+  bool on_tick(gint64 now) {
+    if (now - last_media_us > media_timeout_us) return fail("rtsp: no media for 10 s"), false;
+    if (now >= next_keepalive_us) {
+      send_now("GET_PARAMETER");
+      next_keepalive_us = now + gint64(session_timeout) * G_USEC_PER_SEC / 2;
+    }
+    return true;
+  }
+
+  void teardown() {
+    if (!session_id.empty() && fd >= 0) send_now("TEARDOWN");  // best effort, not awaited
   }
 };
+
+namespace {
+
+// The threads that read every playing RTSP source: one epoll loop per core, each
+// serving many cameras (several sources ready at once cost one wake-up, not one
+// each). Sessions join after their PLAY and leave when their reader is destroyed
+// (synchronously: no callback runs after remove() returns) or when they end.
+class reader_loop {
+ public:
+  static reader_loop& pick() {
+    static std::vector<std::unique_ptr<reader_loop>> loops = [] {
+      std::vector<std::unique_ptr<reader_loop>> v;
+      auto n = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+      for (unsigned i = 0; i < n; ++i) v.push_back(std::make_unique<reader_loop>());
+      return v;
+    }();
+    static std::atomic<unsigned> next{0};
+    return *loops[next++ % loops.size()];
+  }
+
+  reader_loop() {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = 0;
+    ::epoll_ctl(epfd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "rtsp-in");
+      run();
+    });
+  }
+  ~reader_loop() {
+    {
+      std::lock_guard<std::mutex> lock{mutex_};
+      stop_ = true;
+    }
+    uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+    thread_.join();
+    ::close(epfd_);
+    ::close(wake_fd_);
+  }
+
+  /// Returns the id to remove it with.
+  uint64_t add(rtsp_reader::session* s) {
+    std::lock_guard<std::mutex> lock{mutex_};
+    auto id = next_id_++;
+    sessions_[id] = s;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = id;
+    ::epoll_ctl(epfd_, EPOLL_CTL_ADD, s->fd, &ev);
+    return id;
+  }
+  void remove(uint64_t id) {
+    std::lock_guard<std::mutex> lock{mutex_};  // waits for a callback in progress
+    drop(id);
+  }
+
+ private:
+  void drop(uint64_t id) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    ::epoll_ctl(epfd_, EPOLL_CTL_DEL, it->second->fd, nullptr);
+    sessions_.erase(it);
+  }
+
+  void run() {
+    std::vector<char> buf(1 << 16);
+    epoll_event events[64];
+    gint64 last_tick = g_get_monotonic_time();
+    while (true) {
+      int n = ::epoll_wait(epfd_, events, 64, 1000);
+      std::lock_guard<std::mutex> lock{mutex_};
+      if (stop_) return;
+      for (int i = 0; i < n; ++i) {
+        auto id = events[i].data.u64;
+        if (id == 0) {
+          uint64_t count;
+          (void)!::read(wake_fd_, &count, sizeof count);
+          continue;
+        }
+        auto it = sessions_.find(id);
+        if (it != sessions_.end() && !it->second->on_readable(buf.data(), buf.size())) drop(id);
+      }
+      auto now = g_get_monotonic_time();
+      if (now - last_tick < G_USEC_PER_SEC) continue;
+      last_tick = now;
+      std::vector<uint64_t> ended;
+      for (auto& [id, s] : sessions_)
+        if (!s->on_tick(now)) ended.push_back(id);
+      for (auto id : ended) drop(id);
+    }
+  }
+
+  int epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  int wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  std::mutex mutex_;
+  std::map<uint64_t, rtsp_reader::session*> sessions_;
+  uint64_t next_id_ = 1;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
 
 rtsp_reader::rtsp_reader(const std::string& url, hub_ptr hub, source_notify_fn notify) : session_(new session) {
   session_->url_text = url;
   session_->hub = std::move(hub);
   session_->notify = std::move(notify);
   session_->hub->begin_epoch();
-  thread_ = std::thread([s = session_.get()] {
-    pthread_setname_np(pthread_self(), "rtsp-in");
-    s->run();
+  // The set-up blocks (connect, DESCRIBE...) on a thread of its own; reading goes to a loop.
+  setup_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "rtsp-connect");
+    if (!session_->setup() || session_->stopping) return;
+    auto& loop = reader_loop::pick();
+    std::lock_guard<std::mutex> lock{loop_mutex_};
+    if (session_->stopping) return;
+    loop_ = &loop;
+    loop_id_ = loop.add(session_.get());
   });
 }
 
@@ -490,7 +634,12 @@ rtsp_reader::~rtsp_reader() {
   session_->stopping = true;
   uint64_t one = 1;
   (void)!::write(session_->stop_fd, &one, sizeof one);
-  thread_.join();
+  setup_.join();
+  {
+    std::lock_guard<std::mutex> lock{loop_mutex_};
+    if (loop_) static_cast<reader_loop*>(loop_)->remove(loop_id_);
+  }
+  session_->teardown();
 }
 
 }  // namespace sy

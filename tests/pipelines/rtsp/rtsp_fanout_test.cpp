@@ -219,11 +219,11 @@ TEST_CASE("viewers come and go while the source pushes, and the stream's end clo
   CHECK(::recv(last.fds[0], &c, 1, MSG_DONTWAIT) == 0);  // its connection was shut down
 }
 
-TEST_CASE("the native RTSP reader logs into a camera (Digest), fills the hub and stops at once") {
+TEST_CASE("the native RTSP reader logs into a camera (Digest), fills the hub with video and audio, and stops at once") {
   test::camera_options opts;
   opts.username = "admin";
   opts.password = "s3cret";
-  opts.audio = "aac";
+  opts.audio = "opus";  // not AAC: FFmpeg's encoder threads are invisible to TSan, which runs this suite
   test::fake_camera cam{opts};
   REQUIRE(cam.start() > 0);
   auto hub = std::make_shared<track_hub>();
@@ -238,7 +238,7 @@ TEST_CASE("the native RTSP reader logs into a camera (Digest), fills the hub and
     auto tracks = hub->tracks();
     REQUIRE(tracks.size() == 2);
     CHECK(tracks[0].codec == "H264");
-    CHECK(tracks[1].codec == "MPEG4-GENERIC");
+    CHECK(tracks[1].codec == "OPUS");
     auto seen = hub->last_buffer_us();
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     CHECK(hub->last_buffer_us() > seen);

@@ -9,20 +9,20 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <mutex>
 #include <random>
 #include <vector>
 
 #include "pipelines/codec_table.hpp"
 #include "pipelines/inline_chain.hpp"
+#include "pipelines/hub/reader_loop.hpp"
+#include "pipelines/rtsp_credentials.hpp"
 #include "pipelines/rtsp_message.hpp"
 
 namespace sy {
@@ -30,77 +30,6 @@ namespace {
 
 constexpr int io_timeout_ms = 10000;       // a request's answer, or media, must come within this
 constexpr gint64 media_timeout_us = 10 * G_USEC_PER_SEC;
-
-struct rtsp_url {
-  std::string host, port = "554", path, user, password;
-  std::string request;  // the URL as sent in requests (no credentials)
-};
-
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(uint8_t(s[i + 1])) && std::isxdigit(uint8_t(s[i + 2]))) {
-      out += char(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-bool parse_url(const std::string& url, rtsp_url& out) {
-  if (url.compare(0, 7, "rtsp://") != 0) return false;
-  auto rest = url.substr(7);
-  auto slash = rest.find('/');
-  auto authority = rest.substr(0, slash);
-  out.path = slash == std::string::npos ? "/" : rest.substr(slash);
-  auto at = authority.rfind('@');
-  if (at != std::string::npos) {
-    auto cred = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    auto colon = cred.find(':');
-    out.user = percent_decode(cred.substr(0, colon));
-    if (colon != std::string::npos) out.password = percent_decode(cred.substr(colon + 1));
-  }
-  if (!authority.empty() && authority[0] == '[') {  // [v6]:port
-    auto close = authority.find(']');
-    if (close == std::string::npos) return false;
-    out.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') out.port = authority.substr(close + 2);
-  } else {
-    auto colon = authority.rfind(':');
-    out.host = authority.substr(0, colon);
-    if (colon != std::string::npos) out.port = authority.substr(colon + 1);
-  }
-  if (out.host.empty() || out.port.empty()) return false;
-  out.request = "rtsp://" + authority + out.path;
-  return true;
-}
-
-std::string md5(const std::string& s) {
-  gchar* h = g_compute_checksum_for_string(G_CHECKSUM_MD5, s.c_str(), gssize(s.size()));
-  std::string out = h;
-  g_free(h);
-  return out;
-}
-
-// key="value" or key=value from a WWW-Authenticate challenge.
-std::string auth_param(const std::string& challenge, const std::string& key) {
-  size_t pos = 0;
-  while ((pos = challenge.find(key + "=", pos)) != std::string::npos) {
-    bool starts = pos == 0 || challenge[pos - 1] == ' ' || challenge[pos - 1] == ',';
-    pos += key.size() + 1;
-    if (!starts) continue;
-    if (pos < challenge.size() && challenge[pos] == '"') {
-      auto end = challenge.find('"', pos + 1);
-      return challenge.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
-    }
-    auto end = challenge.find_first_of(", ", pos);
-    return challenge.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-  }
-  return {};
-}
 
 // A track being read: its channel's RTP goes through the depayloader into the hub.
 struct track_in {
@@ -119,7 +48,7 @@ struct track_in {
 
 }  // namespace
 
-struct rtsp_reader::session {
+struct rtsp_reader::session final : reader_loop::member {
   std::string url_text;
   hub_ptr hub;
   source_notify_fn notify;
@@ -200,30 +129,9 @@ struct rtsp_reader::session {
 
   std::string authorization(const std::string& method, const std::string& uri) const {
     if (auth_challenge.empty() || url.user.empty()) return {};
-    if (auth_challenge.compare(0, 6, "Digest") == 0) {
-      auto realm = auth_param(auth_challenge, "realm"), nonce = auth_param(auth_challenge, "nonce");
-      auto ha1 = md5(url.user + ":" + realm + ":" + url.password), ha2 = md5(method + ":" + uri);
-      auto qop = auth_param(auth_challenge, "qop");
-      std::string text = "Authorization: Digest username=\"" + url.user + "\", realm=\"" + realm + "\", nonce=\"" +
-                         nonce + "\", uri=\"" + uri + "\"";
-      if (qop.find("auth") != std::string::npos) {
-        char cnonce[17];
-        std::snprintf(cnonce, sizeof cnonce, "%016llx", static_cast<unsigned long long>(std::random_device{}()));
-        auto nc = "00000001";
-        text += ", qop=auth, nc=" + std::string(nc) + ", cnonce=\"" + cnonce + "\", response=\"" +
-                md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2) + "\"";
-      } else {
-        text += ", response=\"" + md5(ha1 + ":" + nonce + ":" + ha2) + "\"";
-      }
-      auto opaque = auth_param(auth_challenge, "opaque");
-      if (!opaque.empty()) text += ", opaque=\"" + opaque + "\"";
-      return text;
-    }
-    gchar* b64 = g_base64_encode(reinterpret_cast<const guchar*>((url.user + ":" + url.password).c_str()),
-                                 url.user.size() + 1 + url.password.size());
-    std::string text = std::string("Authorization: Basic ") + b64;
-    g_free(b64);
-    return text;
+    char cnonce[17];
+    std::snprintf(cnonce, sizeof cnonce, "%016llx", static_cast<unsigned long long>(std::random_device{}()));
+    return rtsp_authorization(auth_challenge, url.user, url.password, method, uri, cnonce);
   }
 
   bool send_all(const std::string& text) {
@@ -422,7 +330,7 @@ struct rtsp_reader::session {
   // short-lived thread). False after reporting why.
   bool setup() {
     std::string error;
-    if (!parse_url(url_text, url)) return fail("rtsp: bad URL"), false;
+    if (!parse_rtsp_url(url_text, url)) return fail("rtsp: bad URL"), false;
     if (!connect_socket(error)) return fail(error), false;
     rtsp_reply reply;
     if (!request("DESCRIBE", url.request, {"Accept: application/sdp"}, reply, error)) return fail(error), false;
@@ -479,7 +387,9 @@ struct rtsp_reader::session {
 
   // The socket is readable (on a reader loop): reads all there is. False once the
   // session has ended (reported).
-  bool on_readable(char* buf, size_t size) {
+  int socket() const override { return fd; }
+
+  bool on_readable(char* buf, size_t size) override {
     while (true) {
       auto n = ::recv(fd, buf, size, 0);
       if (n < 0 && errno == EINTR) continue;
@@ -495,7 +405,7 @@ struct rtsp_reader::session {
   }
 
   // Once a second (on a reader loop): keep-alives and the media timeout.
-  bool on_tick(gint64 now) {
+  bool on_tick(gint64 now) override {
     if (now - last_media_us > media_timeout_us) return fail("rtsp: no media for 10 s"), false;
     if (now >= next_keepalive_us) {
       send_now("GET_PARAMETER");
@@ -508,110 +418,6 @@ struct rtsp_reader::session {
     if (!session_id.empty() && fd >= 0) send_now("TEARDOWN");  // best effort, not awaited
   }
 };
-
-namespace {
-
-// The threads that read every playing RTSP source: one epoll loop per core, each
-// serving many cameras (several sources ready at once cost one wake-up, not one
-// each). Sessions join after their PLAY and leave when their reader is destroyed
-// (synchronously: no callback runs after remove() returns) or when they end.
-class reader_loop {
- public:
-  static reader_loop& pick() {
-    static std::vector<std::unique_ptr<reader_loop>> loops = [] {
-      std::vector<std::unique_ptr<reader_loop>> v;
-      auto n = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-      for (unsigned i = 0; i < n; ++i) v.push_back(std::make_unique<reader_loop>());
-      return v;
-    }();
-    static std::atomic<unsigned> next{0};
-    return *loops[next++ % loops.size()];
-  }
-
-  reader_loop() {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = 0;
-    ::epoll_ctl(epfd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-    thread_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "rtsp-in");
-      run();
-    });
-  }
-  ~reader_loop() {
-    {
-      std::lock_guard<std::mutex> lock{mutex_};
-      stop_ = true;
-    }
-    uint64_t one = 1;
-    (void)!::write(wake_fd_, &one, sizeof one);
-    thread_.join();
-    ::close(epfd_);
-    ::close(wake_fd_);
-  }
-
-  /// Returns the id to remove it with.
-  uint64_t add(rtsp_reader::session* s) {
-    std::lock_guard<std::mutex> lock{mutex_};
-    auto id = next_id_++;
-    sessions_[id] = s;
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = id;
-    ::epoll_ctl(epfd_, EPOLL_CTL_ADD, s->fd, &ev);
-    return id;
-  }
-  void remove(uint64_t id) {
-    std::lock_guard<std::mutex> lock{mutex_};  // waits for a callback in progress
-    drop(id);
-  }
-
- private:
-  void drop(uint64_t id) {
-    auto it = sessions_.find(id);
-    if (it == sessions_.end()) return;
-    ::epoll_ctl(epfd_, EPOLL_CTL_DEL, it->second->fd, nullptr);
-    sessions_.erase(it);
-  }
-
-  void run() {
-    std::vector<char> buf(1 << 16);
-    epoll_event events[64];
-    gint64 last_tick = g_get_monotonic_time();
-    while (true) {
-      int n = ::epoll_wait(epfd_, events, 64, 1000);
-      std::lock_guard<std::mutex> lock{mutex_};
-      if (stop_) return;
-      for (int i = 0; i < n; ++i) {
-        auto id = events[i].data.u64;
-        if (id == 0) {
-          uint64_t count;
-          (void)!::read(wake_fd_, &count, sizeof count);
-          continue;
-        }
-        auto it = sessions_.find(id);
-        if (it != sessions_.end() && !it->second->on_readable(buf.data(), buf.size())) drop(id);
-      }
-      auto now = g_get_monotonic_time();
-      if (now - last_tick < G_USEC_PER_SEC) continue;
-      last_tick = now;
-      std::vector<uint64_t> ended;
-      for (auto& [id, s] : sessions_)
-        if (!s->on_tick(now)) ended.push_back(id);
-      for (auto id : ended) drop(id);
-    }
-  }
-
-  int epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  int wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  std::mutex mutex_;
-  std::map<uint64_t, rtsp_reader::session*> sessions_;
-  uint64_t next_id_ = 1;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
 
 rtsp_reader::rtsp_reader(const std::string& url, hub_ptr hub, source_notify_fn notify) : session_(new session) {
   session_->url_text = url;
@@ -637,7 +443,7 @@ rtsp_reader::~rtsp_reader() {
   setup_.join();
   {
     std::lock_guard<std::mutex> lock{loop_mutex_};
-    if (loop_) static_cast<reader_loop*>(loop_)->remove(loop_id_);
+    if (loop_) loop_->remove(loop_id_);
   }
   session_->teardown();
 }

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 
+#include "pipelines/hub/reader_loop.hpp"
 #include "pipelines/hub/source_event.hpp"
 #include "pipelines/hub/track_hub.hpp"
 
@@ -39,7 +40,7 @@ class rtsp_reader {
   std::unique_ptr<session> session_;
   std::thread setup_;
   std::mutex loop_mutex_;
-  void* loop_ = nullptr;  // the reader loop it joined (internal type)
+  reader_loop* loop_ = nullptr;  // the reader loop it joined
   uint64_t loop_id_ = 0;
 };
 

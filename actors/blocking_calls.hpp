@@ -1,5 +1,5 @@
 // blocking_calls: the one way a thread that is not an actor (an HTTP handler, a
-// gst-rtsp-server client thread, start-up, yardctl, a test) asks an actor something
+// RTSP connection thread, start-up, yardctl, a test) asks an actor something
 // and waits for the answer.
 //
 // Each call borrows a blocking caller from a free list and returns it afterwards, so

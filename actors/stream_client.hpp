@@ -1,4 +1,4 @@
-// stream_client: how a thread that is not an actor (an HTTP handler, a gst-rtsp-server
+// stream_client: how a thread that is not an actor (an HTTP handler, an RTSP connection
 // client thread) consumes a stream: registry lookup, then attach to the stream actor,
 // through blocking_calls with the timeouts it carries.
 #pragma once

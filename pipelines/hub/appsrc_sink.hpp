@@ -1,6 +1,6 @@
 // appsrc_sink: a hub subscriber made of appsrc elements, one per wanted track, as
-// output pipelines (RTSP media, snapshot) read a stream. The appsrcs should be leaky
-// (pipelines/rtsp/media_launch.cpp): the hub never waits for them.
+// output pipelines (a snapshot) read a stream. The hub never waits for them: an
+// appsrc that lives longer than one frame should be leaky (leaky-type=downstream).
 #pragma once
 
 #include <memory>

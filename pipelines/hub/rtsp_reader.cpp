@@ -190,7 +190,7 @@ struct rtsp_reader::session final : reader_loop::member {
         while (avail() && *head() == '$') {  // media right behind the answer (PLAY)
           auto size = interleaved_frame_size(head(), avail());
           if (!size) break;
-          if (!handle_frame(size)) return error = "bad media", false;
+          handle_frame(size);
         }
         auto used = !avail() || *head() == '$' ? 0 : parse_rtsp_reply(head(), avail(), reply);
         if (used < 0) return error = method + ": not an RTSP answer", false;
@@ -289,7 +289,7 @@ struct rtsp_reader::session final : reader_loop::member {
 
   // One interleaved frame at the front of `in`: RTP of a track is depayloaded, the
   // rest (RTCP) dropped.
-  bool handle_frame(size_t size) {
+  void handle_frame(size_t size) {
     int channel = uint8_t(head()[1]);
     if (channel % 2 == 0 && size_t(channel / 2) < tracks.size() && size > 4 + 12) {
       auto& t = tracks[size_t(channel / 2)];
@@ -323,7 +323,6 @@ struct rtsp_reader::session final : reader_loop::member {
       t.depay->push(buffer);
     }
     consume(size);
-    return true;
   }
 
   // Connects, authenticates, DESCRIBE, SETUP, PLAY (blocking, on the reader's own

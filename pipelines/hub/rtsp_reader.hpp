@@ -13,8 +13,6 @@
 // callback after that), sends a TEARDOWN and closes.
 #pragma once
 
-#include <atomic>
-#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>

@@ -208,7 +208,7 @@ TEST_CASE("a client that joins while another is watching starts on a keyframe, o
   fake_camera cam{opts};
   REQUIRE(cam.start() > 0);
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
-  child_process watcher{ffmpeg_reader_argv(d.rtsp_url("cam"), 60)};  // keeps the shared media in flight
+  child_process watcher{ffmpeg_reader_argv(d.rtsp_url("cam"), 60)};  // keeps the stream watched
   for (int i = 0; i < 150 && frames_so_far(watcher.output()) < 25; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   REQUIRE(frames_so_far(watcher.output()) >= 25);

@@ -6,13 +6,13 @@ using namespace sy;
 
 TEST_CASE("an RTSP URL gives host, port, path and decoded credentials, and a request URL without them") {
   rtsp_url u;
-  REQUIRE(parse_rtsp_url("rtsp://admin:p%40ss:w@192.168.1.10:8554/Streaming/Channels/101?x=1", u));
+  REQUIRE(parse_rtsp_url("rtsp://admin:p%40ss:w@192.168.1.10:10554/Streaming/Channels/101?x=1", u));
   CHECK(u.host == "192.168.1.10");
-  CHECK(u.port == "8554");
+  CHECK(u.port == "10554");
   CHECK(u.path == "/Streaming/Channels/101?x=1");
   CHECK(u.user == "admin");
   CHECK(u.password == "p@ss:w");
-  CHECK(u.request == "rtsp://192.168.1.10:8554/Streaming/Channels/101?x=1");
+  CHECK(u.request == "rtsp://192.168.1.10:10554/Streaming/Channels/101?x=1");
   rtsp_url v6;
   REQUIRE(parse_rtsp_url("rtsp://[::1]/cam", v6));
   CHECK(v6.host == "::1");

@@ -34,7 +34,38 @@ const depay_entry depays[] = {
     {"JPEG", "rtpjpegdepay"},
 };
 
+struct nal_parser_entry {
+  const char* encoding_name;
+  const char* parser;
+  const char* caps;
+};
+// Annex B in; out as the GStreamer depayloaders give it (avc/hvc1 with codec_data), so
+// that a stream's caps carry its parameter sets from the first unit on (the RTSP
+// output's SDP is made from them), whichever source it comes from.
+const nal_parser_entry nal_parsers[] = {
+    {"H264", "h264parse ! capsfilter caps=video/x-h264,stream-format=avc,alignment=au",
+     "video/x-h264,stream-format=byte-stream,alignment=au"},
+    {"H265", "h265parse ! capsfilter caps=video/x-h265,stream-format=hvc1,alignment=au",
+     "video/x-h265,stream-format=byte-stream,alignment=au"},
+};
+
+const nal_parser_entry* find_nal_parser(const std::string& encoding_name) {
+  for (auto& p : nal_parsers)
+    if (encoding_name == p.encoding_name) return &p;
+  return nullptr;
+}
+
 }  // namespace
+
+const char* nal_parser_fragment(const std::string& encoding_name) {
+  auto* p = find_nal_parser(encoding_name);
+  return p ? p->parser : nullptr;
+}
+
+const char* nal_parser_caps(const std::string& encoding_name) {
+  auto* p = find_nal_parser(encoding_name);
+  return p ? p->caps : nullptr;
+}
 
 const char* rtp_depay_fragment(const std::string& encoding_name) {
   for (auto& d : depays)

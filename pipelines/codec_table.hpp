@@ -19,6 +19,11 @@ struct codec_entry {
 /// parsebin).
 const char* rtp_depay_fragment(const std::string& encoding_name);
 
+/// For H.264/H.265 ("H264", "H265"), depayloaded by rtp_nal_depay: the parser
+/// launch text and its input caps (Annex B access units); nullptr otherwise.
+const char* nal_parser_fragment(const std::string& encoding_name);
+const char* nal_parser_caps(const std::string& encoding_name);
+
 /// The entry for a caps structure name (e.g. "video/x-h264"), or nullptr when the
 /// format cannot be re-served.
 const codec_entry* find_codec(const std::string& caps_name);

@@ -20,10 +20,12 @@
 #include <vector>
 
 #include "pipelines/codec_table.hpp"
+#include "pipelines/h264_caps.hpp"
 #include "pipelines/inline_chain.hpp"
 #include "pipelines/hub/reader_loop.hpp"
 #include "pipelines/rtsp_credentials.hpp"
 #include "pipelines/rtsp_message.hpp"
+#include "pipelines/rtp_nal_depay.hpp"
 
 namespace sy {
 namespace {
@@ -32,10 +34,17 @@ constexpr int io_timeout_ms = 10000;       // a request's answer, or media, must
 constexpr gint64 media_timeout_us = 10 * G_USEC_PER_SEC;
 
 // A track being read: its channel's RTP goes through the depayloader into the hub.
+// H.264 whose SDP has its parameter sets is depayloaded by rtp_nal_depay straight
+// into avc units, with caps made from the SPS (no GStreamer element at all); other
+// H.264/H.265 by rtp_nal_depay into Annex B, then GStreamer's parser (`depay`);
+// other codecs by GStreamer's depayloader and parser (`depay`).
 struct track_in {
   int hub_index = -1;
   int clock_rate = 90000;
-  std::unique_ptr<inline_chain> depay;
+  std::unique_ptr<rtp_nal_depay> nal;
+  std::unique_ptr<inline_chain> depay;  // nullptr: nal's units go to the hub as they are
+  GstCaps* caps = nullptr;              // of those units (no depay)
+  GstClockTime last_pts = 0;  // of the previous packet: a unit closed by a new timestamp has it
   bool started = false;  // first RTP timestamp seen
   bool produced = false;  // first access unit pushed
   uint32_t last_ts = 0;
@@ -82,6 +91,8 @@ struct rtsp_reader::session final : reader_loop::member {
   bool announced = false;
 
   ~session() {
+    for (auto& t : tracks)
+      if (t.caps) gst_caps_unref(t.caps);
     if (fd >= 0) ::close(fd);
     ::close(stop_fd);
   }
@@ -245,18 +256,76 @@ struct rtsp_reader::session final : reader_loop::member {
     tracks.emplace_back();
     auto& t = tracks.back();
     t.clock_rate = clock_rate;
+    auto* attr = gst_sdp_media_get_attribute_val(media, "control");
+    control = attr ? attr : "";
+    auto sets = sdp_parameter_sets(encoding, st);
+    GstCaps* avc = encoding == "H264" && sets.size() == 2 ? h264_avc_caps(sets[0], sets[1]) : nullptr;
+    t.nal = nal_depay_for(encoding, st, avc ? rtp_nal_depay::framing::length_prefixed : rtp_nal_depay::framing::annex_b);
+    if (avc && t.nal) {
+      t.caps = avc;
+      gst_caps_unref(caps);
+      on_caps(index, t.caps);  // known now: the hub's track order is the SDP's
+      return true;
+    }
+    if (avc) gst_caps_unref(avc);
+    if (t.nal) {
+      gst_caps_unref(caps);
+      fragment = nal_parser_fragment(encoding);
+      caps = gst_caps_from_string(nal_parser_caps(encoding));
+    }
     t.depay = inline_chain::make(
         fragment, [this, index](GstCaps* c) { on_caps(index, c); },
         [this, index](GstBuffer* b) { on_unit(index, b); });
     bool ok = t.depay && t.depay->set_caps(caps);
     gst_caps_unref(caps);
-    if (!ok) {
-      tracks.pop_back();
-      return false;
+    if (!ok) tracks.pop_back();
+    return ok;
+  }
+
+  // The SDP's parameter sets of an H.264 (SPS, PPS) or H.265 (VPS, SPS, PPS) track.
+  static std::vector<std::string> sdp_parameter_sets(const std::string& encoding, const GstStructure* st) {
+    std::vector<std::string> sets;
+    auto add = [&](const char* field) {
+      auto* v = gst_structure_get_string(st, field);
+      for (auto& set : rtp_nal_depay::decode_parameter_sets(v ? v : "")) sets.push_back(set);
+    };
+    if (encoding == "H264") add("sprop-parameter-sets");
+    if (encoding == "H265")
+      for (auto* name : {"sprop-vps", "sprop-sps", "sprop-pps"}) add(name);
+    return sets;
+  }
+
+  // The NAL depayloader of an H.264/H.265 track whose packetization it takes
+  // (not interleaved, no DONL), with the SDP's parameter sets; nullptr otherwise.
+  static std::unique_ptr<rtp_nal_depay> nal_depay_for(const std::string& encoding, const GstStructure* st,
+                                                      rtp_nal_depay::framing framing) {
+    auto* mode = gst_structure_get_string(st, "packetization-mode");
+    auto* don = gst_structure_get_string(st, "sprop-max-don-diff");
+    if (encoding == "H264" && !(mode && std::string(mode) == "2"))
+      return std::make_unique<rtp_nal_depay>(rtp_nal_depay::codec::h264, sdp_parameter_sets(encoding, st), framing);
+    if (encoding == "H265" && !(don && std::string(don) != "0"))
+      return std::make_unique<rtp_nal_depay>(rtp_nal_depay::codec::h265, sdp_parameter_sets(encoding, st), framing);
+    return nullptr;
+  }
+
+  // A unit of rtp_nal_depay: to the parser, or (avc) straight to the hub, with new
+  // caps when the camera changed its parameter sets.
+  void on_nal_unit(size_t index, const rtp_nal_depay::unit& u, GstClockTime pts) {
+    auto& t = tracks[index];
+    auto* unit = gst_buffer_new_memdup(u.data, u.size);
+    GST_BUFFER_PTS(unit) = pts;
+    if (!u.keyframe) GST_BUFFER_FLAG_SET(unit, GST_BUFFER_FLAG_DELTA_UNIT);
+    if (t.depay) {
+      t.depay->push(unit);
+      return;
     }
-    auto* attr = gst_sdp_media_get_attribute_val(media, "control");
-    control = attr ? attr : "";
-    return true;
+    if (u.new_parameter_sets) {
+      if (auto* caps = h264_avc_caps(t.nal->sps(), t.nal->pps())) {
+        gst_caps_take(&t.caps, caps);
+        on_caps(index, t.caps);
+      }
+    }
+    on_unit(index, unit);
   }
 
   void on_caps(size_t index, GstCaps* caps) {
@@ -317,10 +386,19 @@ struct rtsp_reader::session final : reader_loop::member {
       t.last_ts = ts;
       t.last_arrival_us = now;
       last_media_us = now;
-      auto* buffer = gst_buffer_new_memdup(data, size - 4);
       auto offset = gst_util_uint64_scale_int(uint64_t(std::llabs(t.ext_ts - t.first_ts)), GST_SECOND, t.clock_rate);
-      GST_BUFFER_PTS(buffer) = t.ext_ts >= t.first_ts ? t.base + offset : (offset > t.base ? 0 : t.base - offset);
-      t.depay->push(buffer);
+      GstClockTime pts = t.ext_ts >= t.first_ts ? t.base + offset : (offset > t.base ? 0 : t.base - offset);
+      if (t.nal) {
+        size_t index = size_t(channel / 2);
+        t.nal->push(data, size - 4, [this, index, ts, pts](const rtp_nal_depay::unit& u) {
+          on_nal_unit(index, u, u.rtp_timestamp == ts ? pts : tracks[index].last_pts);
+        });
+        t.last_pts = pts;
+      } else {
+        auto* buffer = gst_buffer_new_memdup(data, size - 4);
+        GST_BUFFER_PTS(buffer) = pts;
+        t.depay->push(buffer);
+      }
     }
     consume(size);
   }

@@ -35,3 +35,18 @@ TEST_CASE("the codec table names codecs as go2rtc does") {
   CHECK(std::string(find_codec("audio/x-mulaw")->api_name) == "pcm_mulaw");
   CHECK(find_codec("video/x-vp8") == nullptr);
 }
+
+TEST_CASE("H.264 and H.265 have a parser bin for rtp_nal_depay's Annex B units, whose input caps parse") {
+  for (auto* enc : {"H264", "H265"}) {
+    CAPTURE(enc);
+    REQUIRE(nal_parser_fragment(enc) != nullptr);
+    auto bin = parse_bin(nal_parser_fragment(enc));
+    CHECK(bin.error == "");
+    REQUIRE(bin.element != nullptr);
+    gst_object_unref(bin.element);
+    auto* caps = gst_caps_from_string(nal_parser_caps(enc));
+    CHECK(caps != nullptr);
+    if (caps) gst_caps_unref(caps);
+  }
+  CHECK(nal_parser_fragment("OPUS") == nullptr);
+}

@@ -23,7 +23,8 @@ struct entry {
   std::string alias_of;  // the stream an alias shares (always a stream, never an alias)
   std::vector<std::string> sources;
   bool preload = false;
-  stream_status status;
+  stream_status status;  // as last reported; tracks and consumers are read live from the hub
+  hub_ptr hub;
 };
 
 struct registry_state {
@@ -143,7 +144,8 @@ struct registry_state {
 
   stream_actor launch(const std::string& name, entry& e) {
     e.status.since_ms = now_ms();
-    auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address());
+    e.hub = std::make_shared<track_hub>();
+    auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address(), e.hub);
     self->monitor(stream);
     return stream;
   }
@@ -220,11 +222,21 @@ struct registry_state {
     return acknowledge(ack, from == origin::api, preload_atom::value, target, on);
   }
 
+  // The last reported status with the hub's counters of now.
+  static stream_status live_status(const entry& e) {
+    auto st = e.status;
+    if (e.hub && st.state != stream_state::idle) {
+      st.tracks = e.hub->tracks();
+      st.consumers = e.hub->consumers();
+    }
+    return st;
+  }
+
   stream_info info(const std::string& name, const entry& e) {
-    if (e.alias_of.empty()) return {name, e.sources, e.preload, e.status, {}};
+    if (e.alias_of.empty()) return {name, e.sources, e.preload, live_status(e), {}};
     auto* target = resolve(name);
     if (!target) return {name, {}, false, {}, e.alias_of};
-    return {name, target->sources, target->preload, target->status, e.alias_of};
+    return {name, target->sources, target->preload, live_status(*target), e.alias_of};
   }
 
   std::vector<stream_info> on_list() {

@@ -12,7 +12,6 @@ struct stream_settings {
   std::chrono::milliseconds backoff_min{1000};     // first reconnect delay, doubling...
   std::chrono::milliseconds backoff_max{30000};    // ...up to this
   std::chrono::milliseconds stall_timeout{10000};  // no media this long: the source is lost
-  std::chrono::milliseconds tick{1000};            // watchdog and status refresh period
 };
 
 /// How long a thread that is not an actor waits for one (actors/blocking_calls.hpp).

@@ -44,7 +44,7 @@ struct stream_state_data {
   stream_settings cfg;
   caf::actor_addr registry;
 
-  hub_ptr hub = std::make_shared<track_hub>();
+  hub_ptr hub;
   bool source_on = false;  // a source attempt is under way (pipeline, or upstream being linked)
   std::unique_ptr<source_pipeline> pipeline;
   upstream_link upstream;
@@ -55,7 +55,7 @@ struct stream_state_data {
   uint64_t next_lease = 1;
   std::vector<waiter> waiting;
   uint64_t linger_token = 0;
-  bool ticking = false;
+  bool watching = false;  // a watchdog check is scheduled
   std::chrono::milliseconds backoff{0};
   stream_status status;
 
@@ -168,9 +168,9 @@ struct stream_state_data {
       if (!pipeline) return on_failure(error);
     }
     set_state(stream_state::starting);
-    if (!ticking) {
-      ticking = true;
-      self->delayed_send(self, cfg.tick, tick_atom::value);
+    if (!watching) {
+      watching = true;
+      self->delayed_send(self, cfg.stall_timeout, tick_atom::value);
     }
   }
 
@@ -264,27 +264,32 @@ struct stream_state_data {
     }
   }
 
+  // The stall watchdog: runs when the source would have been silent for the stall
+  // timeout (not periodically), so a stream that flows costs one check per timeout.
   void on_tick() {
     if (!source_on) {
-      ticking = false;
+      watching = false;
       return;
     }
     auto last = hub->last_buffer_us();
-    auto stalled_us = std::chrono::duration_cast<std::chrono::microseconds>(cfg.stall_timeout).count();
-    if (ready && last != 0 && g_get_monotonic_time() - last > stalled_us) {
-      on_failure("no media for " + std::to_string(cfg.stall_timeout.count() / 1000) + " s");
+    auto stall_us = std::chrono::duration_cast<std::chrono::microseconds>(cfg.stall_timeout).count();
+    auto silent_us = last == 0 ? 0 : g_get_monotonic_time() - last;
+    auto next = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.stall_timeout);
+    if (silent_us >= stall_us) {
+      if (ready) on_failure("no media for " + std::to_string(cfg.stall_timeout.count() / 1000) + " s");
     } else {
-      report();
+      next = std::chrono::milliseconds((stall_us - silent_us) / 1000 + 10);
     }
-    self->delayed_send(self, cfg.tick, tick_atom::value);
+    self->delayed_send(self, next, tick_atom::value);
   }
 };
 
 stream_actor::behavior_type stream_behavior(stream_actor::stateful_pointer<stream_state_data> self,
                                             std::string name, std::vector<std::string> sources, bool preload,
-                                            stream_settings cfg, caf::actor_addr registry) {
+                                            stream_settings cfg, caf::actor_addr registry, hub_ptr hub) {
   auto& st = self->state;
   st.self = self;
+  st.hub = std::move(hub);
   st.stream_name = std::move(name);
   st.sources = std::move(sources);
   st.cfg = cfg;
@@ -308,8 +313,9 @@ stream_actor::behavior_type stream_behavior(stream_actor::stateful_pointer<strea
 }  // namespace
 
 stream_actor spawn_stream(caf::actor_system& sys, std::string name, std::vector<std::string> sources,
-                          bool preload, stream_settings settings, caf::actor_addr registry) {
-  return sys.spawn(stream_behavior, std::move(name), std::move(sources), preload, settings, std::move(registry));
+                          bool preload, stream_settings settings, caf::actor_addr registry, hub_ptr hub) {
+  return sys.spawn(stream_behavior, std::move(name), std::move(sources), preload, settings, std::move(registry),
+                   std::move(hub));
 }
 
 }  // namespace sy

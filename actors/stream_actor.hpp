@@ -23,9 +23,11 @@
 
 namespace sy {
 
-/// Spawns a stream actor. Status changes are reported to `registry` as
-/// (status_atom, name, stream_status); stream-name sources are looked up there.
+/// Spawns a stream actor feeding `hub`. Changes of state, tracks and consumers are
+/// reported to `registry` as (status_atom, name, stream_status), when they happen
+/// (counters are read from the hub by whoever lists them); stream-name sources are
+/// looked up there.
 stream_actor spawn_stream(caf::actor_system& sys, std::string name, std::vector<std::string> sources,
-                          bool preload, stream_settings settings, caf::actor_addr registry);
+                          bool preload, stream_settings settings, caf::actor_addr registry, hub_ptr hub);
 
 }  // namespace sy

@@ -19,7 +19,6 @@ stream_settings quick() {
   st.backoff_min = std::chrono::milliseconds(300);
   st.backoff_max = std::chrono::milliseconds(1000);
   st.stall_timeout = std::chrono::seconds(3);
-  st.tick = std::chrono::milliseconds(200);
   return st;
 }
 

@@ -1,10 +1,13 @@
 #include "api/http/http_server.hpp"
 
+#include "api/http/elastic_pool.hpp"
+
 namespace sy {
 
 http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
-  // Every keep-alive client and every live viewer pins one pool thread.
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+  // Every keep-alive client and every live viewer pins one pool thread; threads come
+  // and go with them (an idle daemon keeps none).
+  server_.new_task_queue = [threads] { return new elastic_pool(size_t(threads), std::chrono::seconds(30)); };
   server_.set_tcp_nodelay(true);  // 40x throughput for small API replies
   server_.set_keep_alive_max_count(100000);
   server_.set_keep_alive_timeout(30);

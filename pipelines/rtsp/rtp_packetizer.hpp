@@ -1,5 +1,6 @@
 // rtp_packetizer: one track's access units -> RTP packets, run synchronously on the
-// caller's thread (an inline_chain around the codec's payloader). One per track of a
+// caller's thread: H.264 in avc form by h264_rtp_packets, everything else by an
+// inline_chain around the codec's GStreamer payloader. One per track of a
 // watched stream, shared by all its RTSP viewers; a joiner's burst from the last
 // keyframe is packetized by a second one with the same identity (SSRC, timestamp
 // offset), so that its packets are those the live ones continue.
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "pipelines/inline_chain.hpp"
+#include "pipelines/rtsp/h264_rtp_packets.hpp"
 
 namespace sy {
 
@@ -32,7 +34,7 @@ class rtp_packetizer {
   rtp_packetizer& operator=(const rtp_packetizer&) = delete;
 
   /// The input caps (from the hub); false if the payloader refuses them.
-  bool set_caps(GstCaps* caps) { return chain_->set_caps(caps); }
+  bool set_caps(GstCaps* caps);
   /// The RTP caps of the output (a new reference), or nullptr before set_caps.
   GstCaps* rtp_caps() const { return rtp_caps_ ? gst_caps_ref(rtp_caps_) : nullptr; }
   /// Packetizes one access unit (the reference is taken); the RTP packets (owned by
@@ -43,7 +45,12 @@ class rtp_packetizer {
 
  private:
   rtp_packetizer() = default;
-  std::unique_ptr<inline_chain> chain_;
+  bool make_chain();
+  identity id_{};
+  std::string payloader_;                   // launch text of the GStreamer payloader
+  std::unique_ptr<h264_rtp_packets> h264_;  // set: packets are made here, not by the chain
+  uint16_t seq_ = 0;                        // h264_'s next sequence number
+  std::unique_ptr<inline_chain> chain_;     // made at the first caps that need it
   GstCaps* rtp_caps_ = nullptr;
   std::vector<GstBuffer*>* out_ = nullptr;  // set for the duration of packetize()
 };

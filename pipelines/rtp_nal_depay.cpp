@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace sy {
 namespace {
@@ -15,7 +16,18 @@ uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
 
 rtp_nal_depay::rtp_nal_depay(codec c, std::vector<std::string> parameter_sets, framing f)
     : codec_(c), framing_(f), header_size_(c == codec::h264 ? 1 : 2), parameter_sets_(std::move(parameter_sets)) {
-  for (auto& set : parameter_sets_) remember(set, false);
+  for (auto& set : parameter_sets_) {
+    remember(set, false);
+    put_prefix(stand_in_, set.size());
+    stand_in_.insert(stand_in_.end(), set.begin(), set.end());
+  }
+}
+
+void rtp_nal_depay::unit::copy_to(uint8_t* to) const {
+  for (auto& p : parts) {
+    if (p.size) std::memcpy(to, p.data, p.size);
+    to += p.size;
+  }
 }
 
 void rtp_nal_depay::remember(const std::string& nal, bool from_stream) {
@@ -105,16 +117,14 @@ std::vector<uint8_t>* rtp_nal_depay::add_nal(const uint8_t* nal, size_t size, bo
 void rtp_nal_depay::flush(const unit_fn& out) {
   end_fragment();
   if (rest_.empty() && parameter_units_.empty()) return delimiter_.clear();
-  out_.assign(delimiter_.begin(), delimiter_.end());
-  if ((!sent_any_ || keyframe_) && !has_parameter_sets_) {
-    for (auto& set : parameter_sets_) {
-      put_prefix(out_, set.size());
-      out_.insert(out_.end(), set.begin(), set.end());
-    }
-  }
-  out_.insert(out_.end(), parameter_units_.begin(), parameter_units_.end());
-  out_.insert(out_.end(), rest_.begin(), rest_.end());
-  out(unit{out_.data(), out_.size(), timestamp_, keyframe_, new_parameter_sets_});
+  bool stand_in = (!sent_any_ || keyframe_) && !has_parameter_sets_;
+  unit u{{{delimiter_.data(), delimiter_.size()},
+          {stand_in_.data(), stand_in ? stand_in_.size() : 0},
+          {parameter_units_.data(), parameter_units_.size()},
+          {rest_.data(), rest_.size()}},
+         0, timestamp_, keyframe_, new_parameter_sets_};
+  for (auto& p : u.parts) u.size += p.size;
+  out(u);
   new_parameter_sets_ = false;
   sent_any_ = true;
   delimiter_.clear();

@@ -21,9 +21,16 @@ class rtp_nal_depay {
  public:
   enum class codec { h264, h265 };
   enum class framing { annex_b, length_prefixed };
-  struct unit {
-    const uint8_t* data;  // valid during the callback
+  struct span {
+    const uint8_t* data;
     size_t size;
+  };
+  /// An access unit, in parts (valid during the callback) so that it is copied once,
+  /// into whatever buffer the caller makes.
+  struct unit {
+    span parts[4];
+    size_t size;  // of all parts
+    void copy_to(uint8_t* to) const;
     uint32_t rtp_timestamp;
     bool keyframe;  // holds an IDR (H.264) or IRAP (H.265) picture
     bool new_parameter_sets;  // holds an SPS or PPS other than the last ones (see sps(), pps())
@@ -69,7 +76,7 @@ class rtp_nal_depay {
   std::vector<uint8_t> delimiter_;
   std::vector<uint8_t> parameter_units_;  // this unit's own parameter sets
   std::vector<uint8_t> rest_;
-  std::vector<uint8_t> out_;  // the three joined (kept to reuse its memory)
+  std::vector<uint8_t> stand_in_;  // the SDP's parameter sets, prefixed
   uint32_t timestamp_ = 0;
   bool keyframe_ = false;
   bool has_parameter_sets_ = false;  // this unit carries its own SPS

@@ -312,7 +312,11 @@ struct rtsp_reader::session final : reader_loop::member {
   // caps when the camera changed its parameter sets.
   void on_nal_unit(size_t index, const rtp_nal_depay::unit& u, GstClockTime pts) {
     auto& t = tracks[index];
-    auto* unit = gst_buffer_new_memdup(u.data, u.size);
+    auto* unit = gst_buffer_new_allocate(nullptr, u.size, nullptr);
+    GstMapInfo map;
+    gst_buffer_map(unit, &map, GST_MAP_WRITE);
+    u.copy_to(map.data);
+    gst_buffer_unmap(unit, &map);
     GST_BUFFER_PTS(unit) = pts;
     if (!u.keyframe) GST_BUFFER_FLAG_SET(unit, GST_BUFFER_FLAG_DELTA_UNIT);
     if (t.depay) {

@@ -34,7 +34,9 @@ struct collected {
 
 void feed(rtp_nal_depay& d, const bytes& packet, collected& c) {
   d.push(packet.data(), packet.size(), [&c](const rtp_nal_depay::unit& u) {
-    c.units.emplace_back(u.data, u.data + u.size);
+    bytes b(u.size);
+    u.copy_to(b.data());
+    c.units.push_back(b);
     c.timestamps.push_back(u.rtp_timestamp);
     c.keyframes.push_back(u.keyframe);
   });

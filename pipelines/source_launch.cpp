@@ -18,9 +18,10 @@ constexpr const char* rtsp_fragment =
 // rtsps: cameras use self-signed certificates; go2rtc does not validate them either.
 constexpr const char* rtsps_extra = " tls-validation-flags=0";
 // test video: live, so timestamps follow the clock like a camera's; zerolatency
-// x264 so frames leave the encoder at once; key-int-max sets the GOP a camera would.
+// x264 so frames leave the encoder at once; key-int-max sets the GOP a camera would;
+// 4:2:0 (x264 would pick 4:4:4, High 4:4:4, which browsers do not decode).
 constexpr const char* test_video_fragment =
-    "videotestsrc is-live=true pattern=%s ! video/x-raw,width=%u,height=%u,framerate=%u/1 "
+    "videotestsrc is-live=true pattern=%s ! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 "
     "! %s ! %s name=out0";
 // The encoders of the test pattern (ultrafast: a demo must not eat the CPU).
 const std::map<std::string, std::pair<const char*, const char*>> test_encoders{

@@ -9,6 +9,7 @@ const char* consumer_kind_name(consumer_kind kind) {
     case consumer_kind::probe: return "probe";
     case consumer_kind::relay: return "relay";
     case consumer_kind::test: return "test";
+    case consumer_kind::mp4: return "mp4";
   }
   return "unknown";
 }

@@ -27,6 +27,7 @@ enum class consumer_kind : uint8_t {
   probe = 2,     // GET /api/streams?src=..&video=..: connect once, report, leave
   relay = 3,     // another stream whose source is this one (alias, stream-name source)
   test = 4,      // a test's own subscriber
+  mp4 = 5,       // GET /api/stream.mp4, /api/frame.mp4: one per HTTP viewer
 };
 const char* consumer_kind_name(consumer_kind kind);
 

@@ -35,5 +35,6 @@ class http_server {
 void add_app_routes(httplib::Server& server, const api_context& ctx);
 void add_stream_routes(httplib::Server& server, const api_context& ctx);
 void add_frame_routes(httplib::Server& server, const api_context& ctx);
+void add_mp4_routes(httplib::Server& server, const api_context& ctx);
 
 }  // namespace sy

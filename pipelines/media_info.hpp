@@ -28,6 +28,7 @@ enum class consumer_kind : uint8_t {
   relay = 3,     // another stream whose source is this one (alias, stream-name source)
   test = 4,      // a test's own subscriber
   mp4 = 5,       // GET /api/stream.mp4, /api/frame.mp4: one per HTTP viewer
+  mse = 6,       // GET /api/ws, `mse`: one per WebSocket viewer
 };
 const char* consumer_kind_name(consumer_kind kind);
 

@@ -42,10 +42,12 @@ void address(socket_t sock, bool peer, std::string& ip, int& port) {
   ip = buf;
 }
 
-// A plain blocking socket with timeouts, as httplib's own SocketStream behaves.
+// A plain blocking socket with timeouts, as httplib's own SocketStream behaves. Once
+// a handler took the connection over, what httplib writes goes nowhere.
 class socket_stream final : public httplib::Stream {
  public:
   explicit socket_stream(socket_t sock) : sock_(sock) {}
+  bool taken = false;
   bool is_readable() const override { return poll_for(sock_, POLLIN, io_timeout_ms); }
   bool is_writable() const override { return poll_for(sock_, POLLOUT, io_timeout_ms); }
   ssize_t read(char* ptr, size_t size) override {
@@ -56,6 +58,7 @@ class socket_stream final : public httplib::Stream {
     return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
+    if (taken) return ssize_t(size);
     if (!is_writable()) return -1;
     ssize_t n;
     do n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
@@ -70,7 +73,15 @@ class socket_stream final : public httplib::Stream {
   socket_t sock_;
 };
 
+thread_local socket_stream* current_stream = nullptr;  // of the request this thread handles
+
 }  // namespace
+
+socket_t connection_server::take_over() {
+  if (!current_stream) return -1;
+  current_stream->taken = true;
+  return current_stream->socket();
+}
 
 bool connection_server::wait_for_request(socket_t sock) const {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
@@ -90,7 +101,10 @@ bool connection_server::process_and_close_socket(socket_t sock) {
   for (size_t left = keep_alive_max_count_; left > 0 && wait_for_request(sock); --left) {
     bool closed = false;
     bool close_after = left == 1 || stopping_.load();
-    if (!process_request(stream, close_after, closed, [](httplib::Request&) {}) || closed) break;
+    current_stream = &stream;
+    bool ok = process_request(stream, close_after, closed, [](httplib::Request&) {});
+    current_stream = nullptr;
+    if (!ok || closed || stream.taken) break;
   }
   {
     std::lock_guard<std::mutex> lock{mutex_};

@@ -22,6 +22,14 @@ class connection_server : public httplib::Server {
   /// open connection.
   void close_all();
 
+  /// From a route handler: the connection of the request being handled, taken over
+  /// by the handler (a WebSocket upgrade): whatever httplib writes after the handler
+  /// is dropped, and the socket is closed when the handler's request is done. -1
+  /// outside a handler. The socket stays on close_all()'s list, so a stop ends it.
+  static socket_t take_over();
+  /// Whether close_all() has begun (a taken-over connection's loop checks it).
+  bool stopping() const { return stopping_.load(); }
+
  private:
   bool process_and_close_socket(socket_t sock) override;
   bool wait_for_request(socket_t sock) const;

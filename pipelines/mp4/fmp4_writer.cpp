@@ -1,5 +1,6 @@
 #include "pipelines/mp4/fmp4_writer.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
@@ -54,9 +55,25 @@ void descriptor(bytes_out& o, uint8_t tag, const std::string& body) {
   o.raw(body);
 }
 
+// Whether a client that listed `accepted` takes `codec`: the same family (avc1,
+// hvc1/hev1, mp4a.40, opus), whatever the profile and level.
+bool accepts(const std::string& accepted, const std::string& codec) {
+  if (accepted.empty()) return true;
+  auto family = codec.rfind("mp4a.", 0) == 0 ? codec.substr(0, 7) : codec.substr(0, codec.find('.'));
+  for (size_t from = 0; from <= accepted.size();) {
+    auto comma = accepted.find(',', from);
+    if (comma == std::string::npos) comma = accepted.size();
+    auto item = accepted.substr(from, comma - from);
+    for (auto& c : item) c = char(std::tolower(uint8_t(c)));
+    if (item.rfind(family, 0) == 0) return true;
+    from = comma + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
-std::unique_ptr<fmp4_writer> fmp4_writer::make(const std::vector<GstCaps*>& caps) {
+std::unique_ptr<fmp4_writer> fmp4_writer::make(const std::vector<GstCaps*>& caps, const std::string& accepted) {
   std::unique_ptr<fmp4_writer> self{new fmp4_writer};
   for (size_t i = 0; i < caps.size(); ++i) {
     if (!caps[i] || gst_caps_is_empty(caps[i])) continue;
@@ -96,6 +113,8 @@ std::unique_ptr<fmp4_writer> fmp4_writer::make(const std::vector<GstCaps*>& caps
     } else {
       continue;
     }
+    if (!accepts(accepted, t.codec)) continue;
+    t.id = uint32_t(self->tracks_.size() + 1);
     self->tracks_.push_back(t);
   }
   if (self->tracks_.empty()) return nullptr;

@@ -18,9 +18,11 @@ namespace sy {
 
 class fmp4_writer {
  public:
-  /// From the caps of a stream's tracks (index = hub track; nullptr = unknown yet);
-  /// nullptr when none can be carried.
-  static std::unique_ptr<fmp4_writer> make(const std::vector<GstCaps*>& caps);
+  /// From the caps of a stream's tracks (index = hub track; nullptr = unknown yet),
+  /// keeping only codecs a client listed in `accepted` (MSE's comma-separated list,
+  /// e.g. "avc1.640029,mp4a.40.2,opus", matched by family; empty: any); nullptr when
+  /// no track is left.
+  static std::unique_ptr<fmp4_writer> make(const std::vector<GstCaps*>& caps, const std::string& accepted = {});
 
   /// `video/mp4; codecs="avc1.64001f,mp4a.40.2"`.
   std::string mime() const;

@@ -81,7 +81,7 @@ void mp4_viewer::on_end() {
   changed_.notify_all();
 }
 
-bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& error) {
+bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& error, const std::string& accepted) {
   std::unique_lock<std::mutex> lock{mutex_};
   // A first unit, and the caps of every track (after the timeout, those known do).
   changed_.wait_for(lock, timeout, [this] {
@@ -93,8 +93,10 @@ bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& erro
     error = ended_ ? "the stream ended" : "no keyframe from the source in time";
     return false;
   }
-  writer_ = fmp4_writer::make(caps_);
-  if (!writer_) error = "no track of this stream fits in MP4 (H.264, AAC, Opus)";
+  writer_ = fmp4_writer::make(caps_, accepted);
+  if (!writer_)
+    error = accepted.empty() ? "no track of this stream fits in MP4 (H.264, AAC, Opus)"
+                             : "no codec of this stream in the client's list (" + accepted + ")";
   return writer_ != nullptr;
 }
 

@@ -38,9 +38,10 @@ class mp4_viewer {
   mp4_viewer& operator=(const mp4_viewer&) = delete;
 
   /// Waits up to `timeout` for what the file starts with: the caps of the stream's
-  /// tracks and, if it has video, a keyframe. Then writer() is set; false when the
-  /// stream has nothing an MP4 can carry, ended, or took too long (`error` says).
-  bool wait_ready(std::chrono::milliseconds timeout, std::string& error);
+  /// tracks and, if it has video, a keyframe. Then writer() is set, with the codecs
+  /// in `accepted` (fmp4_writer::make); false when the stream has nothing an MP4 (or
+  /// the client) can take, ended, or took too long (`error` says).
+  bool wait_ready(std::chrono::milliseconds timeout, std::string& error, const std::string& accepted = {});
   fmp4_writer& writer() { return *writer_; }
 
   /// Appends to `out` the fragments of what was queued, waiting up to `timeout`

@@ -1,0 +1,149 @@
+// GET /api/ws?src=NAME: go2rtc's WebSocket API (API.md, Outputs). Text messages
+// {"type": T, "value": V}; this file dispatches them. `mse`: the stream as fMP4 in
+// binary messages, after the answer {"type":"mse","value":"video/mp4; codecs=..."}.
+// WebRTC, HLS and MJPEG messages get an error until their outputs exist. The
+// upgrade takes the connection over from the HTTP server; the session runs on that
+// connection's pool thread until the client or the stream goes.
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <strings.h>
+
+#include <chrono>
+#include <memory>
+
+#include "actors/stream_client.hpp"
+#include "api/http/connection_server.hpp"
+#include "api/http/http_server.hpp"
+#include "api/http/http_status.hpp"
+#include "api/http/ws_connection.hpp"
+#include "pipelines/mp4/mp4_viewer.hpp"
+
+namespace sy {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string message(const std::string& type, const std::string& value) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("type");
+  w.String(type.c_str(), rapidjson::SizeType(type.size()));
+  w.Key("value");
+  w.String(value.c_str(), rapidjson::SizeType(value.size()));
+  w.EndObject();
+  return buf.GetString();
+}
+
+class ws_session {
+ public:
+  ws_session(const api_context& ctx, const connection_server& server, ws_connection& ws, std::string src)
+      : ctx_(ctx), server_(server), ws_(ws), src_(std::move(src)) {}
+  ~ws_session() { stop_media(); }
+
+  void run() {
+    while (!server_.stopping()) {
+      if (viewer_) {
+        std::string out;
+        bool live = viewer_->next(out, milliseconds(20));
+        if (!out.empty() && !ws_.send_binary(out)) return;
+        if (!live) {
+          stop_media();
+          ws_.send_text(message("error", "mse: the stream ended"));
+        }
+      }
+      std::string text;
+      auto ev = ws_.poll(viewer_ ? 0 : 500, text);
+      if (ev == ws_connection::event::closed) return;
+      if (ev == ws_connection::event::message) on_message(text);
+    }
+    ws_.close(1001, "server stopping");
+  }
+
+ private:
+  void on_message(const std::string& text) {
+    rapidjson::Document doc;
+    doc.Parse(text.c_str(), text.size());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("type") || !doc["type"].IsString()) {
+      ws_.send_text(message("error", "ws: a message is {\"type\": T, \"value\": V}"));
+      return;
+    }
+    std::string type = doc["type"].GetString();
+    std::string value = doc.HasMember("value") && doc["value"].IsString() ? doc["value"].GetString() : "";
+    if (type == "mse") return start_mse(value);
+    // The dispatch points of the outputs still to come (WebRTC, HLS, MJPEG).
+    if (type == "webrtc" || type.rfind("webrtc/", 0) == 0 || type == "hls" || type == "mjpeg")
+      return (void)ws_.send_text(message("error", type + ": not supported by this Switchyard yet"));
+    ws_.send_text(message("error", type + ": unknown message type"));
+  }
+
+  void start_mse(const std::string& codecs) {
+    stop_media();
+    if (src_.empty()) return (void)ws_.send_text(message("error", "mse: src is required"));
+    auto attached = attach_stream(*ctx_.calls, ctx_.registry, src_, consumer_kind::mse);
+    if (!attached) {
+      auto why = error_code(attached.error()) == errc::not_found ? "stream not found" : error_text(attached.error());
+      return (void)ws_.send_text(message("error", "mse: " + why));
+    }
+    att_ = *attached;
+    attached_ = true;
+    std::string error;
+    viewer_ = mp4_viewer::open(att_.held.hub, consumer_kind::mse, error);
+    if (!viewer_ || !viewer_->wait_ready(ctx_.calls->timeouts().media, error, codecs)) {
+      stop_media();
+      return (void)ws_.send_text(message("error", "mse: " + error));
+    }
+    if (!ws_.send_text(message("mse", viewer_->writer().mime()))) return;
+    ws_.send_binary(viewer_->writer().init_segment());
+  }
+
+  void stop_media() {
+    viewer_.reset();  // unsubscribes before the stream hears we left
+    if (attached_) detach_stream(att_);
+    attached_ = false;
+  }
+
+  const api_context& ctx_;
+  const connection_server& server_;
+  ws_connection& ws_;
+  std::string src_;
+  attachment att_;
+  bool attached_ = false;
+  std::shared_ptr<mp4_viewer> viewer_;
+};
+
+bool header_has(const httplib::Request& req, const char* name, const char* token) {
+  auto v = req.get_header_value(name);
+  for (auto& c : v) c = char(std::tolower(uint8_t(c)));
+  return v.find(token) != std::string::npos;
+}
+
+void ws_route(const api_context& ctx, const connection_server& server, const httplib::Request& req,
+              httplib::Response& res) {
+  auto key = req.get_header_value("Sec-WebSocket-Key");
+  if (!header_has(req, "Upgrade", "websocket") || !header_has(req, "Connection", "upgrade") || key.empty() ||
+      req.get_header_value("Sec-WebSocket-Version") != "13")
+    return send_error(res, 400, "ws: a WebSocket upgrade (version 13) is required");
+  auto sock = connection_server::take_over();
+  if (sock < 0) return send_error(res, 500, "ws: cannot take the connection over");
+  ws_connection ws{sock};
+  std::string answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       "Sec-WebSocket-Accept: " + ws_accept_key(key) + "\r\n\r\n";
+  for (size_t off = 0; off < answer.size();) {
+    auto n = ::send(sock, answer.data() + off, answer.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    off += size_t(n);
+  }
+  ws_session{ctx, server, ws, req.get_param_value("src")}.run();
+}
+
+}  // namespace
+
+void add_ws_routes(connection_server& server, const api_context& ctx) {
+  server.Get("/api/ws", [ctx, &server](const httplib::Request& req, httplib::Response& res) {
+    ws_route(ctx, server, req, res);
+  });
+}
+
+}  // namespace sy

@@ -145,6 +145,7 @@ int run(const sy::daemon_config& cfg, bool embedded) {
   if (embedded) {
     sy::log_line('I', "app", "demo stream: rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/demo");
     sy::log_line('I', "app", "snapshot:    http://127.0.0.1:" + std::to_string(api_port) + "/api/frame.jpeg?src=demo");
+    sy::log_line('I', "app", "in a browser: http://127.0.0.1:" + std::to_string(api_port) + "/api/stream.mp4?src=demo");
     sy::log_line('I', "app", "streams:     http://127.0.0.1:" + std::to_string(api_port) + "/api/streams");
   }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package Switchyard needs to build, run and test.
+# Installs every Debian package Switchyard needs to build and run; with --tests,
+# also what only the tests use (Chromium, the real browser of the browser tests).
 # Idempotent: packages already present are skipped by apt.
 set -euo pipefail
 packages=(
@@ -13,6 +14,7 @@ packages=(
   rapidjson-dev libcpp-httplib-dev doctest-dev libyaml-cpp-dev
   ffmpeg curl python3 procps
 )
+if [ "${1:-}" = "--tests" ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

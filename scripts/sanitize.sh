@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:?asan or tsan}; shift
-./scripts/install-deps.sh
+./scripts/install-deps.sh --tests
 supp="$PWD/tests/support/sanitizers"
 case "$kind" in
   asan)

@@ -3,6 +3,6 @@
 # with real ffmpeg/ffprobe clients). Exit code: 0 when every test passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --tests
 ./scripts/build.sh build debugoptimized
 meson test -C build --print-errorlogs --num-processes 1 "$@"

@@ -61,6 +61,9 @@ void stream_mp4(const api_context& ctx, const httplib::Request& req, httplib::Re
     res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
   }
   res.set_header("Cache-Control", "no-cache");
+  // A live stream has no ranges: browsers ask for "bytes=0-", and a 206 without
+  // Content-Range (httplib's default for a ranged request) makes them refuse it.
+  res.status = 200;
   auto until = duration ? steady_clock::now() + std::chrono::seconds(duration) : steady_clock::time_point::max();
   auto init = std::make_shared<std::string>(viewer->writer().init_segment());
   res.set_chunked_content_provider(

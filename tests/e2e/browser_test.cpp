@@ -1,0 +1,87 @@
+// Headless Chromium (Debian's) plays Switchyard's HTTP outputs: <video src> on
+// stream.mp4, and MSE fed by /api/ws as go2rtc's player and Frigate do it. A
+// screenshot per mode is left in the artefacts directory.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <regex>
+#include <string>
+
+#include "tests/support/browser.hpp"
+#include "tests/support/daemon.hpp"
+
+using namespace sy::test;
+using namespace std::chrono;
+
+namespace {
+
+// Resolves once the <video> has played more than a second (or after 20 s with what it has).
+const char* wait_playing = R"(
+  const t0 = Date.now();
+  const check = () => {
+    if (v.currentTime > 1.0) resolve({time: v.currentTime, width: v.videoWidth, height: v.videoHeight});
+    else if (Date.now() - t0 > 20000) resolve({time: v.currentTime, error: v.error ? v.error.message || String(v.error.code) : 'stalled'});
+    else setTimeout(check, 100);
+  };
+  check();
+)";
+
+double played(const std::string& result) {
+  std::smatch m;
+  return std::regex_search(result, m, std::regex(R"("time":([0-9.]+))")) ? std::stod(m[1]) : 0;
+}
+
+}  // namespace
+
+TEST_CASE("Chromium plays stream.mp4 in a <video src> and the stream over MSE from /api/ws") {
+  daemon_process d{"streams:\n  pattern: \"test:?size=640x360&fps=25\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  auto base = "127.0.0.1:" + std::to_string(d.api_port);
+
+  std::string error;
+  auto file = b.evaluate(std::string(R"(new Promise((resolve) => {
+    const v = document.createElement('video');
+    v.id = 'file'; v.muted = true; v.autoplay = true; v.width = 320;
+    v.src = 'http://)") + base + R"(/api/stream.mp4?src=pattern';
+    document.body.appendChild(v);)" + wait_playing + "})",
+                         seconds(40), &error);
+  CAPTURE(error);
+  CAPTURE(file);
+  CHECK(played(file) > 1.0);
+  CHECK(file.find("\"width\":640") != std::string::npos);
+  b.screenshot(artifacts_dir() + "/browser-stream-mp4.png");
+
+  auto mse = b.evaluate(std::string(R"(new Promise((resolve) => {
+    const v = document.createElement('video');
+    v.id = 'mse'; v.muted = true; v.width = 320;
+    document.body.appendChild(v);
+    const ms = new MediaSource();
+    v.src = URL.createObjectURL(ms);
+    ms.addEventListener('sourceopen', () => {
+      const ws = new WebSocket('ws://)") + base + R"(/api/ws?src=pattern');
+      ws.binaryType = 'arraybuffer';
+      let sb = null;
+      const queue = [];
+      const pump = () => { if (sb && !sb.updating && queue.length) sb.appendBuffer(queue.shift()); };
+      ws.onopen = () => ws.send(JSON.stringify({type: 'mse', value: 'avc1.640029,avc1.64002A,avc1.640033,mp4a.40.2,opus'}));
+      ws.onmessage = (e) => {
+        if (typeof e.data === 'string') {
+          const m = JSON.parse(e.data);
+          if (m.type !== 'mse') return resolve({time: 0, error: m.value});
+          sb = ms.addSourceBuffer(m.value);
+          sb.addEventListener('updateend', pump);
+          v.play();
+          return;
+        }
+        queue.push(e.data);
+        pump();
+      };
+    });)" + wait_playing + "})",
+                        seconds(40), &error);
+  CAPTURE(error);
+  CAPTURE(mse);
+  CHECK(played(mse) > 1.0);
+  CHECK(mse.find("\"width\":640") != std::string::npos);
+  b.screenshot(artifacts_dir() + "/browser-mse.png");
+}

@@ -11,6 +11,7 @@ const char* consumer_kind_name(consumer_kind kind) {
     case consumer_kind::test: return "test";
     case consumer_kind::mp4: return "mp4";
     case consumer_kind::mse: return "mse";
+    case consumer_kind::mjpeg: return "mjpeg";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ enum class consumer_kind : uint8_t {
   test = 4,      // a test's own subscriber
   mp4 = 5,       // GET /api/stream.mp4, /api/frame.mp4: one per HTTP viewer
   mse = 6,       // GET /api/ws, `mse`: one per WebSocket viewer
+  mjpeg = 7,     // GET /api/stream.mjpeg, WebSocket `mjpeg`: one per watched stream
 };
 const char* consumer_kind_name(consumer_kind kind);
 

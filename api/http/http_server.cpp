@@ -16,6 +16,7 @@ http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
   add_stream_routes(server_, ctx_);
   add_frame_routes(server_, ctx_);
   add_mp4_routes(server_, ctx_);
+  add_mjpeg_routes(server_, ctx_);
   add_ws_routes(server_, ctx_);
 }
 

@@ -1,7 +1,8 @@
 // GET /api/ws?src=NAME: go2rtc's WebSocket API (API.md, Outputs). Text messages
 // {"type": T, "value": V}; this file dispatches them. `mse`: the stream as fMP4 in
-// binary messages, after the answer {"type":"mse","value":"video/mp4; codecs=..."}.
-// WebRTC, HLS and MJPEG messages get an error until their outputs exist. The
+// binary messages, after the answer {"type":"mse","value":"video/mp4; codecs=..."};
+// `mjpeg`: one JPEG per binary message. WebRTC and HLS messages get an error until
+// their outputs exist. The
 // upgrade takes the connection over from the HTTP server; the session runs on that
 // connection's pool thread until the client or the stream goes.
 #include <rapidjson/document.h>
@@ -17,6 +18,7 @@
 #include "api/http/http_server.hpp"
 #include "api/http/http_status.hpp"
 #include "api/http/ws_connection.hpp"
+#include "pipelines/mjpeg/mjpeg_fanout.hpp"
 #include "pipelines/mp4/mp4_viewer.hpp"
 
 namespace sy {
@@ -53,8 +55,17 @@ class ws_session {
           ws_.send_text(message("error", "mse: the stream ended"));
         }
       }
+      if (jpegs_) {
+        std::string jpeg;
+        bool live = jpegs_->next(jpeg_seq_, jpeg, milliseconds(20));
+        if (!jpeg.empty() && !ws_.send_binary(jpeg)) return;
+        if (!live) {
+          stop_media();
+          ws_.send_text(message("error", "mjpeg: the stream ended"));
+        }
+      }
       std::string text;
-      auto ev = ws_.poll(viewer_ ? 0 : 500, text);
+      auto ev = ws_.poll(viewer_ || jpegs_ ? 0 : 500, text);
       if (ev == ws_connection::event::closed) return;
       if (ev == ws_connection::event::message) on_message(text);
     }
@@ -72,22 +83,40 @@ class ws_session {
     std::string type = doc["type"].GetString();
     std::string value = doc.HasMember("value") && doc["value"].IsString() ? doc["value"].GetString() : "";
     if (type == "mse") return start_mse(value);
-    // The dispatch points of the outputs still to come (WebRTC, HLS, MJPEG).
-    if (type == "webrtc" || type.rfind("webrtc/", 0) == 0 || type == "hls" || type == "mjpeg")
+    if (type == "mjpeg") return start_mjpeg();
+    // The dispatch points of the outputs still to come (WebRTC, HLS).
+    if (type == "webrtc" || type.rfind("webrtc/", 0) == 0 || type == "hls")
       return (void)ws_.send_text(message("error", type + ": not supported by this Switchyard yet"));
     ws_.send_text(message("error", type + ": unknown message type"));
   }
 
-  void start_mse(const std::string& codecs) {
+  // Attaches to the stream for output `type`; false after sending the error.
+  bool attach(const std::string& type, consumer_kind kind) {
     stop_media();
-    if (src_.empty()) return (void)ws_.send_text(message("error", "mse: src is required"));
-    auto attached = attach_stream(*ctx_.calls, ctx_.registry, src_, consumer_kind::mse);
+    if (src_.empty()) return ws_.send_text(message("error", type + ": src is required")), false;
+    auto attached = attach_stream(*ctx_.calls, ctx_.registry, src_, kind);
     if (!attached) {
       auto why = error_code(attached.error()) == errc::not_found ? "stream not found" : error_text(attached.error());
-      return (void)ws_.send_text(message("error", "mse: " + why));
+      return ws_.send_text(message("error", type + ": " + why)), false;
     }
     att_ = *attached;
     attached_ = true;
+    return true;
+  }
+
+  void start_mjpeg() {
+    if (!attach("mjpeg", consumer_kind::mjpeg)) return;
+    std::string error;
+    jpegs_ = mjpeg_fanout::for_hub(att_.held.hub, error);
+    jpeg_seq_ = 0;
+    if (!jpegs_) {
+      stop_media();
+      ws_.send_text(message("error", "mjpeg: " + error));
+    }
+  }
+
+  void start_mse(const std::string& codecs) {
+    if (!attach("mse", consumer_kind::mse)) return;
     std::string error;
     viewer_ = mp4_viewer::open(att_.held.hub, consumer_kind::mse, error);
     if (!viewer_ || !viewer_->wait_ready(ctx_.calls->timeouts().media, error, codecs)) {
@@ -100,6 +129,7 @@ class ws_session {
 
   void stop_media() {
     viewer_.reset();  // unsubscribes before the stream hears we left
+    jpegs_.reset();
     if (attached_) detach_stream(att_);
     attached_ = false;
   }
@@ -111,6 +141,8 @@ class ws_session {
   attachment att_;
   bool attached_ = false;
   std::shared_ptr<mp4_viewer> viewer_;
+  std::shared_ptr<mjpeg_fanout> jpegs_;
+  uint64_t jpeg_seq_ = 0;
 };
 
 bool header_has(const httplib::Request& req, const char* name, const char* token) {

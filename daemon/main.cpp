@@ -77,6 +77,22 @@ void load_streams(sy::blocking_calls& calls, const sy::registry_actor& registry,
   }
 }
 
+// The web page's files: $SWITCHYARD_WWW, else installed next to the binary
+// (<prefix>/share/switchyard/www), else the source tree's www/ (a build tree).
+std::string find_www_dir() {
+  auto is_dir = [](const std::string& p) { return !p.empty() && access((p + "/index.html").c_str(), R_OK) == 0; };
+  if (const char* env = std::getenv("SWITCHYARD_WWW"); env && is_dir(env)) return env;
+  char exe[PATH_MAX] = {0};
+  if (readlink("/proc/self/exe", exe, sizeof exe - 1) > 0) {
+    std::string dir = exe;
+    dir = dir.substr(0, dir.rfind('/'));
+    if (is_dir(dir + "/../share/switchyard/www")) return dir + "/../share/switchyard/www";
+  }
+  if (is_dir(SWITCHYARD_SOURCE_WWW)) return SWITCHYARD_SOURCE_WWW;
+  sy::log_line('W', "api", "no web page files found: / answers 404");
+  return {};
+}
+
 int run(const sy::daemon_config& cfg, bool embedded) {
   sy::system_config caf_cfg;
   caf::actor_system sys{caf_cfg};
@@ -126,6 +142,7 @@ int run(const sy::daemon_config& cfg, bool embedded) {
   ctx.config_path = cfg.config_path;
   ctx.rtsp_listen = listen_text(cfg.rtsp, rtsp_port);
   ctx.rtsp_default_query = cfg.rtsp_default_query;
+  ctx.www_dir = find_www_dir();
   ctx.request_exit = [](int code) {
     exit_code = code;
     kill(getpid(), SIGTERM);

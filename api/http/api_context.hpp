@@ -18,6 +18,7 @@ struct api_context {
   std::string config_path;          // absolute; empty when running on the embedded default
   std::string rtsp_listen;          // e.g. ":8554"
   std::string rtsp_default_query;
+  std::string www_dir;              // the web page's files, served at /; empty: none
   std::function<void(int)> request_exit;  // POST /api/exit
 };
 

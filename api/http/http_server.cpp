@@ -12,6 +12,7 @@ http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
   server_.set_keep_alive_max_count(100000);
   server_.set_keep_alive_timeout(30);
   server_.set_payload_max_length(4 * 1024 * 1024);
+  if (!ctx_.www_dir.empty()) server_.set_mount_point("/", ctx_.www_dir);  // / is index.html
   add_app_routes(server_, ctx_);
   add_stream_routes(server_, ctx_);
   add_frame_routes(server_, ctx_);

@@ -85,3 +85,57 @@ TEST_CASE("Chromium plays stream.mp4 in a <video src> and the stream over MSE fr
   CHECK(mse.find("\"width\":640") != std::string::npos);
   b.screenshot(artifacts_dir() + "/browser-mse.png");
 }
+
+namespace {
+
+// Polls `condition` (a JavaScript expression) in the page until it holds, up to 20 s.
+bool page_until(browser& b, const std::string& condition) {
+  auto result = b.evaluate("new Promise((resolve) => { const t0 = Date.now(); const check = () => { if (" + condition +
+                               ") resolve(true); else if (Date.now() - t0 > 20000) resolve(false); else "
+                               "setTimeout(check, 100); }; check(); })",
+                           seconds(30));
+  return result == "true";
+}
+
+}  // namespace
+
+TEST_CASE("the web page at / lists, adds and deletes streams; its player plays over MSE, and MJPEG when asked") {
+  daemon_process d{"streams:\n  pattern: \"test:?size=320x240&fps=25\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  auto base = "http://127.0.0.1:" + std::to_string(d.api_port) + "/";
+  REQUIRE(b.navigate(base));
+  CHECK(page_until(b, "document.querySelectorAll('tr.stream').length === 1"));
+  CHECK(b.evaluate("document.querySelector('tr.stream').dataset.name", seconds(5)) == "\"pattern\"");
+  CHECK(b.evaluate("[...document.querySelectorAll('tr.stream a')].map(a => a.textContent).join(',')", seconds(5)) ==
+        "\"player,rtsp,mp4,mjpeg,jpeg,ws\"");
+  b.screenshot(artifacts_dir() + "/browser-page-list.png");
+
+  // Add through the form; a bad source shows the API's error and adds nothing.
+  b.evaluate("const f = document.getElementById('add'); f.name.value = 'bad'; f.src.value = 'bogus://x'; "
+             "f.requestSubmit(); true",
+             seconds(5));
+  CHECK(page_until(b, "document.getElementById('add-error').textContent.includes('source')"));
+  b.evaluate("const g = document.getElementById('add'); g.name.value = 'second'; g.src.value = 'test:?size=160x120'; "
+             "g.requestSubmit(); true",
+             seconds(5));
+  CHECK(page_until(b, "document.querySelectorAll('tr.stream').length === 2"));
+  auto c = d.client();
+  auto listed = c.Get("/api/streams?src=second");
+  REQUIRE(listed);
+  CHECK(listed->status == 200);
+  b.evaluate("window.confirm = () => true; document.querySelector('tr[data-name=second] button.delete').click(); true",
+             seconds(5));
+  CHECK(page_until(b, "document.querySelectorAll('tr.stream').length === 1"));
+  auto gone = c.Get("/api/streams?src=second");
+  REQUIRE(gone);
+  CHECK(gone->status == 404);
+
+  REQUIRE(b.navigate(base + "stream.html?src=pattern"));
+  CHECK(page_until(b, "document.body.dataset.mode === 'mse' && document.getElementById('video').currentTime > 1"));
+  b.screenshot(artifacts_dir() + "/browser-player-mse.png");
+
+  REQUIRE(b.navigate(base + "stream.html?src=pattern&mode=mjpeg"));
+  CHECK(page_until(b, "document.body.dataset.mode === 'mjpeg' && document.getElementById('mjpeg').naturalWidth === 320"));
+  b.screenshot(artifacts_dir() + "/browser-player-mjpeg.png");
+}

@@ -68,6 +68,17 @@ std::string browser::call(const std::string& method, const std::string& params, 
   return {};
 }
 
+bool browser::navigate(const std::string& url) {
+  if (call("Page.navigate", "{\"url\":\"" + url + "\"}", std::chrono::seconds(20)).empty()) return false;
+  for (int i = 0; i < 100; ++i) {
+    if (evaluate("document.readyState", std::chrono::seconds(5)) == "\"complete\"" &&
+        evaluate("location.href", std::chrono::seconds(5)) == "\"" + url + "\"")
+      return true;
+    g_usleep(100 * 1000);
+  }
+  return false;
+}
+
 std::string browser::evaluate(const std::string& expression, std::chrono::milliseconds timeout, std::string* error) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};

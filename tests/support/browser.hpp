@@ -18,6 +18,8 @@ class browser {
   ~browser();  // ends Chromium and its helpers, removes its profile
   /// Whether Chromium started and its page accepted the DevTools connection.
   bool ok() const { return page_ && page_->ok(); }
+  /// Loads `url` in the page and waits until it has loaded; false if it did not.
+  bool navigate(const std::string& url);
   /// Runs `expression` in the page (a promise is awaited) and returns its value as
   /// JSON text ("" on a timeout or exception; `error` then says what happened).
   std::string evaluate(const std::string& expression, std::chrono::milliseconds timeout, std::string* error = nullptr);

@@ -1,5 +1,7 @@
 #include "api/http/connection_server.hpp"
 
+#include "api/http/socket_poll.hpp"
+
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -14,14 +16,6 @@ namespace {
 constexpr int io_timeout_ms = 10000;   // a peer that stalls mid-request or mid-response
 constexpr int stop_check_ms = 100;     // how often an idle connection notices a stop
 constexpr int finish_grace_ms = 2000;  // how long a stop waits for requests in progress
-
-bool poll_for(socket_t sock, short events, int timeout_ms) {
-  pollfd p{sock, events, 0};
-  int r;
-  do r = ::poll(&p, 1, timeout_ms);
-  while (r < 0 && errno == EINTR);
-  return r > 0 && (p.revents & (events | POLLHUP | POLLERR));
-}
 
 void address(socket_t sock, bool peer, std::string& ip, int& port) {
   sockaddr_storage addr{};
@@ -48,8 +42,8 @@ class socket_stream final : public httplib::Stream {
  public:
   explicit socket_stream(socket_t sock) : sock_(sock) {}
   bool taken = false;
-  bool is_readable() const override { return poll_for(sock_, POLLIN, io_timeout_ms); }
-  bool is_writable() const override { return poll_for(sock_, POLLOUT, io_timeout_ms); }
+  bool is_readable() const override { return poll_socket(sock_, POLLIN, io_timeout_ms); }
+  bool is_writable() const override { return poll_socket(sock_, POLLOUT, io_timeout_ms); }
   ssize_t read(char* ptr, size_t size) override {
     if (!is_readable()) return -1;
     ssize_t n;
@@ -86,7 +80,7 @@ socket_t connection_server::take_over() {
 bool connection_server::wait_for_request(socket_t sock) const {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
   while (!stopping_.load()) {
-    if (poll_for(sock, POLLIN, stop_check_ms)) return true;
+    if (poll_socket(sock, POLLIN, stop_check_ms)) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
   }
   return false;

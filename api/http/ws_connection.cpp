@@ -1,5 +1,7 @@
 #include "api/http/ws_connection.hpp"
 
+#include "api/http/socket_poll.hpp"
+
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -10,20 +12,12 @@ namespace {
 
 constexpr int send_timeout_ms = 10000;
 
-bool wait_for(socket_t sock, short events, int timeout_ms) {
-  pollfd p{sock, events, 0};
-  int r;
-  do r = ::poll(&p, 1, timeout_ms);
-  while (r < 0 && errno == EINTR);
-  return r > 0 && (p.revents & (events | POLLHUP | POLLERR));
-}
-
 }  // namespace
 
 bool ws_connection::send_all(const std::string& bytes) {
   if (closed_) return false;
   for (size_t off = 0; off < bytes.size();) {
-    if (!wait_for(sock_, POLLOUT, send_timeout_ms)) return closed_ = true, false;
+    if (!poll_socket(sock_, POLLOUT, send_timeout_ms)) return closed_ = true, false;
     auto n = ::send(sock_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return closed_ = true, false;
@@ -45,7 +39,7 @@ void ws_connection::close(uint16_t code, const std::string& reason) {
 }
 
 bool ws_connection::read_some(int timeout_ms) {
-  if (!wait_for(sock_, POLLIN, timeout_ms)) return true;  // nothing: not an error
+  if (!poll_socket(sock_, POLLIN, timeout_ms)) return true;  // nothing: not an error
   char buf[16384];
   auto n = ::recv(sock_, buf, sizeof buf, 0);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;

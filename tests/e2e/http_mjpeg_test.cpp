@@ -33,15 +33,6 @@ int count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-bool consumers_gone(const daemon_process& d, const std::string& name) {
-  auto c = d.client();
-  for (int i = 0; i < 50; ++i) {
-    auto res = c.Get(("/api/streams?src=" + name).c_str());
-    if (res && std::regex_search(res->body, std::regex(R"("consumers":\s*null)"))) return true;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return false;
-}
 
 }  // namespace
 

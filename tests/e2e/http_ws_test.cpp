@@ -20,15 +20,6 @@ namespace {
 
 const char* player_codecs = R"({"type":"mse","value":"avc1.640029,avc1.64002A,avc1.640033,hvc1.1.6.L153.B0,mp4a.40.2,mp4a.40.5,flac,opus"})";
 
-bool consumers_gone(const daemon_process& d, const std::string& name) {
-  auto c = d.client();
-  for (int i = 0; i < 50; ++i) {
-    auto res = c.Get(("/api/streams?src=" + name).c_str());
-    if (res && std::regex_search(res->body, std::regex(R"("consumers":\s*null)"))) return true;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return false;
-}
 
 // The next text frame (skipping binary ones), or "" if none within `timeout`.
 std::string next_text(ws_client& ws, milliseconds timeout) {

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
+#include <thread>
 
 namespace sy::test {
 namespace {
@@ -119,6 +121,16 @@ std::string url_encode(const std::string& s) {
     }
   }
   return out;
+}
+
+bool consumers_gone(const daemon_process& d, const std::string& name) {
+  auto c = d.client();
+  for (int i = 0; i < 50; ++i) {
+    auto res = c.Get(("/api/streams?src=" + url_encode(name)).c_str());
+    if (res && std::regex_search(res->body, std::regex(R"("consumers":\s*null)"))) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
 }
 
 httplib::Result put_stream(httplib::Client& c, const std::string& name, const std::string& src) {

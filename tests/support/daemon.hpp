@@ -51,5 +51,7 @@ int sanitizer_reports();
 /// PUT /api/streams?src=..&name=.. with proper URL encoding.
 httplib::Result put_stream(httplib::Client& c, const std::string& name, const std::string& src);
 std::string url_encode(const std::string& s);
+/// Whether stream `name` of `d` shows no consumer within 5 s (every viewer has left).
+bool consumers_gone(const daemon_process& d, const std::string& name);
 
 }  // namespace sy::test

@@ -32,4 +32,10 @@ void send_error(httplib::Response& res, const caf::error& err) {
   send_error(res, http_status(err), error_text(err));
 }
 
+void send_attach_error(httplib::Response& res, const caf::error& err) {
+  if (error_code(err) == errc::not_found) return send_error(res, 404, "stream not found");
+  if (error_code(err) == errc::source_failed) return send_error(res, 503, error_text(err));
+  send_error(res, err);
+}
+
 }  // namespace sy

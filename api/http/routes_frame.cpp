@@ -23,11 +23,7 @@ void frame_jpeg(const api_context& ctx, const httplib::Request& req, httplib::Re
   if (!dimension(req, "width", "w", size.width) || !dimension(req, "height", "h", size.height))
     return send_error(res, 400, "frame: width and height must be 1..7680");
   auto att = attach_stream(*ctx.calls, ctx.registry, req.get_param_value("src"), consumer_kind::snapshot);
-  if (!att) {
-    if (error_code(att.error()) == errc::not_found) return send_error(res, 404, "stream not found");
-    if (error_code(att.error()) == errc::source_failed) return send_error(res, 503, error_text(att.error()));
-    return send_error(res, att.error());
-  }
+  if (!att) return send_attach_error(res, att.error());
   auto shot = take_snapshot(att->held.hub, size, ctx.calls->timeouts().media);
   detach_stream(*att);
   if (shot.jpeg.empty()) return send_error(res, 503, shot.error);

@@ -16,11 +16,7 @@ using std::chrono::milliseconds;
 void stream_mjpeg(const api_context& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!req.has_param("src")) return send_error(res, 400, "mjpeg: src is required");
   auto attached = attach_stream(*ctx.calls, ctx.registry, req.get_param_value("src"), consumer_kind::mjpeg);
-  if (!attached) {
-    if (error_code(attached.error()) == errc::not_found) return send_error(res, 404, "stream not found");
-    if (error_code(attached.error()) == errc::source_failed) return send_error(res, 503, error_text(attached.error()));
-    return send_error(res, attached.error());
-  }
+  if (!attached) return send_attach_error(res, attached.error());
   auto att = *attached;
   std::string error, jpeg;
   uint64_t seq = 0;

@@ -22,12 +22,7 @@ bool open_viewer(const api_context& ctx, const httplib::Request& req, httplib::R
                  attachment& att, std::shared_ptr<mp4_viewer>& viewer) {
   if (!req.has_param("src")) return send_error(res, 400, std::string(what) + ": src is required"), false;
   auto attached = attach_stream(*ctx.calls, ctx.registry, req.get_param_value("src"), consumer_kind::mp4);
-  if (!attached) {
-    if (error_code(attached.error()) == errc::not_found) return send_error(res, 404, "stream not found"), false;
-    if (error_code(attached.error()) == errc::source_failed)
-      return send_error(res, 503, error_text(attached.error())), false;
-    return send_error(res, attached.error()), false;
-  }
+  if (!attached) return send_attach_error(res, attached.error()), false;
   att = *attached;
   std::string error;
   viewer = mp4_viewer::open(att.held.hub, consumer_kind::mp4, error);

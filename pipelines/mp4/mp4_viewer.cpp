@@ -26,6 +26,8 @@ std::shared_ptr<mp4_viewer> mp4_viewer::open(const hub_ptr& hub, consumer_kind k
   std::shared_ptr<mp4_viewer> self{new mp4_viewer};
   self->hub_ = hub;
   self->caps_names_ = hub->caps_names();
+  self->has_video_ = std::any_of(self->caps_names_.begin(), self->caps_names_.end(),
+                                 [](const std::string& n) { return n.rfind("video/", 0) == 0; });
   self->subscription_ = hub->subscribe(kind, std::make_shared<sink>(self.get(), self));
   if (!self->subscription_) {
     error = "stream is closing";
@@ -55,15 +57,13 @@ void mp4_viewer::on_caps(int track, GstCaps* caps) {
 
 void mp4_viewer::on_unit(int track, GstBuffer* unit) {
   std::lock_guard<std::mutex> lock{mutex_};
-  bool has_video = std::any_of(caps_names_.begin(), caps_names_.end(),
-                               [](const std::string& n) { return n.rfind("video/", 0) == 0; });
   bool key = video_track(track) && !GST_BUFFER_FLAG_IS_SET(unit, GST_BUFFER_FLAG_DELTA_UNIT);
-  if (!started_ && (key || !has_video)) started_ = true;
+  if (!started_ && (key || !has_video_)) started_ = true;
   if (started_ && queued_bytes_ + gst_buffer_get_size(unit) > max_queued) {  // too slow: skip to a keyframe
     for (auto& q : queue_) gst_buffer_unref(q.second);
     queue_.clear();
     queued_bytes_ = 0;
-    started_ = key || !has_video;
+    started_ = key || !has_video_;
     ++skips_;
   }
   if (!started_) {

@@ -65,6 +65,7 @@ class mp4_viewer {
   hub_ptr hub_;
   uint64_t subscription_ = 0;
   std::vector<std::string> caps_names_;  // of the hub's tracks when it opened
+  bool has_video_ = false;               // one of them is video: start on a keyframe
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<GstCaps*> caps_;

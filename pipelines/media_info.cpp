@@ -12,6 +12,7 @@ const char* consumer_kind_name(consumer_kind kind) {
     case consumer_kind::mp4: return "mp4";
     case consumer_kind::mse: return "mse";
     case consumer_kind::mjpeg: return "mjpeg";
+    case consumer_kind::hls: return "hls";
   }
   return "unknown";
 }

@@ -30,6 +30,7 @@ enum class consumer_kind : uint8_t {
   mp4 = 5,       // GET /api/stream.mp4, /api/frame.mp4: one per HTTP viewer
   mse = 6,       // GET /api/ws, `mse`: one per WebSocket viewer
   mjpeg = 7,     // GET /api/stream.mjpeg, WebSocket `mjpeg`: one per watched stream
+  hls = 8,       // GET /api/stream.m3u8, WebSocket `hls`: one per HLS session
 };
 const char* consumer_kind_name(consumer_kind kind);
 

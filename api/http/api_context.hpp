@@ -1,16 +1,20 @@
 // What HTTP route handlers share: the caller into the actors, the registry handle
-// and the daemon facts that GET /api reports. Handlers hold no other state.
+// and the daemon facts that GET /api reports, and the HLS session table (HLS has no
+// connection to hang a viewer on). Handlers hold no other state.
 #pragma once
 
 #include <caf/all.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "actors/blocking_calls.hpp"
 #include "actors/protocol.hpp"
 
 namespace sy {
+
+class hls_sessions;
 
 struct api_context {
   blocking_calls* calls = nullptr;  // with the timeouts of every request
@@ -20,6 +24,7 @@ struct api_context {
   std::string rtsp_default_query;
   std::string www_dir;              // the web page's files, served at /; empty: none
   std::function<void(int)> request_exit;  // POST /api/exit
+  std::shared_ptr<hls_sessions> hls;      // HLS viewers by session id (made by http_server)
 };
 
 /// A registry request with the request timeout.

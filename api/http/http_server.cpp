@@ -1,10 +1,12 @@
 #include "api/http/http_server.hpp"
 
 #include "api/http/elastic_pool.hpp"
+#include "api/http/hls_sessions.hpp"
 
 namespace sy {
 
 http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
+  ctx_.hls = std::make_shared<hls_sessions>();
   // Every keep-alive client and every live viewer pins one pool thread; threads come
   // and go with them (an idle daemon keeps none).
   server_.new_task_queue = [threads] { return new elastic_pool(size_t(threads), std::chrono::seconds(30)); };
@@ -18,6 +20,7 @@ http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
   add_frame_routes(server_, ctx_);
   add_mp4_routes(server_, ctx_);
   add_mjpeg_routes(server_, ctx_);
+  add_hls_routes(server_, ctx_);
   add_ws_routes(server_, ctx_);
 }
 

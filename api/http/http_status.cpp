@@ -32,10 +32,17 @@ void send_error(httplib::Response& res, const caf::error& err) {
   send_error(res, http_status(err), error_text(err));
 }
 
+int attach_error_status(const caf::error& err) {
+  if (error_code(err) == errc::source_failed) return 503;
+  return http_status(err);
+}
+
+std::string attach_error_text(const caf::error& err) {
+  return error_code(err) == errc::not_found ? "stream not found" : error_text(err);
+}
+
 void send_attach_error(httplib::Response& res, const caf::error& err) {
-  if (error_code(err) == errc::not_found) return send_error(res, 404, "stream not found");
-  if (error_code(err) == errc::source_failed) return send_error(res, 503, error_text(err));
-  send_error(res, err);
+  send_error(res, attach_error_status(err), attach_error_text(err));
 }
 
 }  // namespace sy

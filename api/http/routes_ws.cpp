@@ -1,10 +1,11 @@
 // GET /api/ws?src=NAME: go2rtc's WebSocket API (API.md, Outputs). Text messages
 // {"type": T, "value": V}; this file dispatches them. `mse`: the stream as fMP4 in
 // binary messages, after the answer {"type":"mse","value":"video/mp4; codecs=..."};
-// `mjpeg`: one JPEG per binary message. WebRTC and HLS messages get an error until
-// their outputs exist. The
-// upgrade takes the connection over from the HTTP server; the session runs on that
-// connection's pool thread until the client or the stream goes.
+// `mjpeg`: one JPEG per binary message; `hls`: an fMP4 HLS session, answered with its
+// master playlist (the player fetches the rest over HTTP). WebRTC messages get an
+// error until that output exists. The upgrade takes the connection over from the
+// HTTP server; the session runs on that connection's pool thread until the client
+// or the stream goes.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -15,6 +16,7 @@
 
 #include "actors/stream_client.hpp"
 #include "api/http/connection_server.hpp"
+#include "api/http/hls_sessions.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/http_status.hpp"
 #include "api/http/ws_connection.hpp"
@@ -84,8 +86,9 @@ class ws_session {
     std::string value = doc.HasMember("value") && doc["value"].IsString() ? doc["value"].GetString() : "";
     if (type == "mse") return start_mse(value);
     if (type == "mjpeg") return start_mjpeg();
-    // The dispatch points of the outputs still to come (WebRTC, HLS).
-    if (type == "webrtc" || type.rfind("webrtc/", 0) == 0 || type == "hls")
+    if (type == "hls") return start_hls(value);
+    // The dispatch point of the output still to come (WebRTC).
+    if (type == "webrtc" || type.rfind("webrtc/", 0) == 0)
       return (void)ws_.send_text(message("error", type + ": not supported by this Switchyard yet"));
     ws_.send_text(message("error", type + ": unknown message type"));
   }
@@ -96,8 +99,7 @@ class ws_session {
     if (src_.empty()) return ws_.send_text(message("error", type + ": src is required")), false;
     auto attached = attach_stream(*ctx_.calls, ctx_.registry, src_, kind);
     if (!attached) {
-      auto why = error_code(attached.error()) == errc::not_found ? "stream not found" : error_text(attached.error());
-      return ws_.send_text(message("error", type + ": " + why)), false;
+      return ws_.send_text(message("error", type + ": " + attach_error_text(attached.error()))), false;
     }
     att_ = *attached;
     attached_ = true;
@@ -125,6 +127,18 @@ class ws_session {
     }
     if (!ws_.send_text(message("mse", viewer_->writer().mime()))) return;
     ws_.send_binary(viewer_->writer().init_segment());
+  }
+
+  // An HLS session lives on its own (hls_sessions), not on this connection.
+  void start_hls(const std::string& codecs) {
+    stop_media();
+    if (src_.empty()) return (void)ws_.send_text(message("error", "hls: src is required"));
+    int status = 0;
+    std::string error;
+    auto id = ctx_.hls->open(ctx_, src_, hls_session::format::fmp4, codecs, status, error);
+    auto v = id.empty() ? nullptr : ctx_.hls->find(id);
+    if (!v) return (void)ws_.send_text(message("error", "hls: " + (error.empty() ? "the session ended" : error)));
+    ws_.send_text(message("hls", hls_sessions::master_playlist(*v, id)));
   }
 
   void stop_media() {

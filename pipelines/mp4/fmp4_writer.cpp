@@ -139,6 +139,12 @@ bool fmp4_writer::carries(int track) const {
   return false;
 }
 
+bool fmp4_writer::is_video(int track) const {
+  for (auto& t : tracks_)
+    if (t.hub_track == track) return t.video;
+  return false;
+}
+
 bool fmp4_writer::has_video() const {
   for (auto& t : tracks_)
     if (t.video) return true;

@@ -31,6 +31,8 @@ class fmp4_writer {
   /// Whether hub track `track` is in the file.
   bool carries(int track) const;
   bool has_video() const;
+  /// Whether hub track `track` is carried and is video.
+  bool is_video(int track) const;
 
   std::string init_segment() const;
   /// One unit of hub track `track` (not taken) as moof + mdat; empty if not carried.

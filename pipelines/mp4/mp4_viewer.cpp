@@ -81,7 +81,7 @@ void mp4_viewer::on_end() {
   changed_.notify_all();
 }
 
-bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& error, const std::string& accepted) {
+bool mp4_viewer::wait_started(std::chrono::milliseconds timeout, std::string& error) {
   std::unique_lock<std::mutex> lock{mutex_};
   // A first unit, and the caps of every track (after the timeout, those known do).
   changed_.wait_for(lock, timeout, [this] {
@@ -93,27 +93,50 @@ bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& erro
     error = ended_ ? "the stream ended" : "no keyframe from the source in time";
     return false;
   }
-  writer_ = fmp4_writer::make(caps_, accepted);
+  return true;
+}
+
+std::vector<GstCaps*> mp4_viewer::caps() const {
+  std::lock_guard<std::mutex> lock{mutex_};
+  std::vector<GstCaps*> out;
+  for (auto* c : caps_) out.push_back(c ? gst_caps_ref(c) : nullptr);
+  return out;
+}
+
+bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& error, const std::string& accepted) {
+  if (!wait_started(timeout, error)) return false;
+  auto caps = this->caps();
+  writer_ = fmp4_writer::make(caps, accepted);
+  for (auto* c : caps)
+    if (c) gst_caps_unref(c);
   if (!writer_)
     error = accepted.empty() ? "no track of this stream fits in MP4 (H.264, AAC, Opus)"
                              : "no codec of this stream in the client's list (" + accepted + ")";
   return writer_ != nullptr;
 }
 
+bool mp4_viewer::take(std::deque<std::pair<int, GstBuffer*>>& out, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock{mutex_};
+  changed_.wait_for(lock, timeout, [this] { return ended_ || !queue_.empty(); });
+  if (queue_.empty()) return !ended_;
+  if (out.empty()) {
+    out.swap(queue_);
+  } else {
+    out.insert(out.end(), queue_.begin(), queue_.end());
+    queue_.clear();
+  }
+  queued_bytes_ = 0;
+  return true;
+}
+
 bool mp4_viewer::next(std::string& out, std::chrono::milliseconds timeout) {
   std::deque<std::pair<int, GstBuffer*>> taken;
-  {
-    std::unique_lock<std::mutex> lock{mutex_};
-    changed_.wait_for(lock, timeout, [this] { return ended_ || !queue_.empty(); });
-    if (queue_.empty()) return !ended_;
-    taken.swap(queue_);
-    queued_bytes_ = 0;
-  }
+  bool live = take(taken, timeout);
   for (auto& [track, unit] : taken) {
     if (writer_) out += writer_->fragment(track, unit);
     gst_buffer_unref(unit);
   }
-  return true;
+  return live;
 }
 
 GstBuffer* mp4_viewer::keyframe(std::chrono::milliseconds timeout, int& track) {

@@ -1,5 +1,5 @@
 // mp4_viewer: one HTTP viewer of a stream as fragmented MP4 (GET /api/stream.mp4,
-// /api/frame.mp4; MSE over the WebSocket API later).
+// /api/frame.mp4, MSE over the WebSocket API); HLS sessions take its units raw.
 //
 // Attaches like every output (README, "How an output attaches"): it is a hub_sink of
 // the stream's track hub, so it gets the tracks' caps, then the cached GOP (it starts
@@ -42,11 +42,18 @@ class mp4_viewer {
   /// in `accepted` (fmp4_writer::make); false when the stream has nothing an MP4 (or
   /// the client) can take, ended, or took too long (`error` says).
   bool wait_ready(std::chrono::milliseconds timeout, std::string& error, const std::string& accepted = {});
+  /// The same wait, without making the writer (for who writes another format).
+  bool wait_started(std::chrono::milliseconds timeout, std::string& error);
+  /// The caps of the stream's tracks as they are now (new references; nullptr: none).
+  std::vector<GstCaps*> caps() const;
   fmp4_writer& writer() { return *writer_; }
 
   /// Appends to `out` the fragments of what was queued, waiting up to `timeout`
   /// for something. False once the stream has ended and the queue is empty.
   bool next(std::string& out, std::chrono::milliseconds timeout);
+  /// Moves the queued units (track, unit: the caller unrefs) to `out`, waiting up to
+  /// `timeout` for one. False once the stream has ended and the queue is empty.
+  bool take(std::deque<std::pair<int, GstBuffer*>>& out, std::chrono::milliseconds timeout);
   /// The first video keyframe (a new reference, nullptr if none came within
   /// `timeout`), and its track.
   GstBuffer* keyframe(std::chrono::milliseconds timeout, int& track);

@@ -1,5 +1,6 @@
-// The player: MSE over the WebSocket API first, then MJPEG (HLS will sit between them
-// once the HLS output exists). ?mode=mse|mjpeg forces one. The mode that plays is shown.
+// The player: MSE over the WebSocket API first, then the browser's own HLS (Safari on
+// iOS has no MSE), then MJPEG. ?mode=mse|hls|mjpeg forces one. The mode that plays is
+// shown.
 'use strict';
 
 const params = new URLSearchParams(location.search);
@@ -72,10 +73,38 @@ function playMSE() {
   });
 }
 
+// Resolves true once the browser's own HLS plays (MPEG-TS segments), false when it cannot.
+function playHLS() {
+  return new Promise((resolve) => {
+    if (!video.canPlayType('application/vnd.apple.mpegurl')) return resolve(false);
+    let done = false;
+    const finish = (ok, why) => {
+      if (done) return;
+      done = true;
+      if (!ok) status.textContent = 'HLS: ' + why;
+      resolve(ok);
+    };
+    video.hidden = false;
+    video.onerror = () => finish(false, (video.error && video.error.message) || 'cannot play');
+    video.addEventListener('timeupdate', () => { if (video.currentTime > 0) { setMode('hls'); finish(true); } });
+    video.src = 'api/stream.m3u8?src=' + encodeURIComponent(src);
+    video.play().catch(() => {});
+    setTimeout(() => finish(false, 'nothing played within 10 s'), 10000);
+  });
+}
+
+function stopVideo() {
+  video.onerror = null;
+  video.removeAttribute('src');
+  video.load();
+  video.hidden = true;
+}
+
 (async () => {
   if (!src) { status.textContent = 'no stream given (?src=NAME)'; return; }
-  if (forced !== 'mjpeg' && await playMSE()) return;
-  video.hidden = true;
-  video.removeAttribute('src');
+  if ((!forced || forced === 'mse') && await playMSE()) return;
+  if (forced !== 'mse') stopVideo();
+  if ((!forced || forced === 'hls') && await playHLS()) return;
+  stopVideo();
   playMJPEG();
 })();

@@ -19,6 +19,7 @@ function outputs(name) {
     ['player', 'stream.html?src=' + q],
     ['rtsp', 'rtsp://' + location.hostname + ':' + rtspPort + '/' + name],
     ['mp4', 'api/stream.mp4?src=' + q],
+    ['m3u8', 'api/stream.m3u8?src=' + q],
     ['mjpeg', 'api/stream.mjpeg?src=' + q],
     ['jpeg', 'api/frame.jpeg?src=' + q],
     ['ws', ws],

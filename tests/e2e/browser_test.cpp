@@ -99,7 +99,7 @@ bool page_until(browser& b, const std::string& condition) {
 
 }  // namespace
 
-TEST_CASE("the web page at / lists, adds and deletes streams; its player plays over MSE, and MJPEG when asked") {
+TEST_CASE("the web page at / lists, adds and deletes streams; its player plays over MSE, HLS and MJPEG") {
   daemon_process d{"streams:\n  pattern: \"test:?size=320x240&fps=25\"\n"};
   browser b;
   REQUIRE(b.ok());
@@ -108,7 +108,7 @@ TEST_CASE("the web page at / lists, adds and deletes streams; its player plays o
   CHECK(page_until(b, "document.querySelectorAll('tr.stream').length === 1"));
   CHECK(b.evaluate("document.querySelector('tr.stream').dataset.name", seconds(5)) == "\"pattern\"");
   CHECK(b.evaluate("[...document.querySelectorAll('tr.stream a')].map(a => a.textContent).join(',')", seconds(5)) ==
-        "\"player,rtsp,mp4,mjpeg,jpeg,ws\"");
+        "\"player,rtsp,mp4,m3u8,mjpeg,jpeg,ws\"");
   b.screenshot(artifacts_dir() + "/browser-page-list.png");
 
   // Add through the form; a bad source shows the API's error and adds nothing.
@@ -134,6 +134,11 @@ TEST_CASE("the web page at / lists, adds and deletes streams; its player plays o
   REQUIRE(b.navigate(base + "stream.html?src=pattern"));
   CHECK(page_until(b, "document.body.dataset.mode === 'mse' && document.getElementById('video').currentTime > 1"));
   b.screenshot(artifacts_dir() + "/browser-player-mse.png");
+
+  REQUIRE(b.navigate(base + "stream.html?src=pattern&mode=hls"));
+  CHECK(page_until(b, "document.body.dataset.mode === 'hls' && document.getElementById('video').currentTime > 2"));
+  CHECK(b.evaluate("document.getElementById('video').videoWidth", seconds(5)) == "320");
+  b.screenshot(artifacts_dir() + "/browser-player-hls.png");
 
   REQUIRE(b.navigate(base + "stream.html?src=pattern&mode=mjpeg"));
   CHECK(page_until(b, "document.body.dataset.mode === 'mjpeg' && document.getElementById('mjpeg').naturalWidth === 320"));

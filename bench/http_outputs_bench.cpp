@@ -1,12 +1,13 @@
 // HTTP outputs against RTSP, one Switchyard run: daemon CPU (% of one core) and RSS
 // for one 1280x720 25 fps H.264 camera (the restream camera, a separate process)
-// re-served to N readers of stream.mp4 (the same per-viewer path as MSE over
-// /api/ws) and of RTSP; then time to first byte / first decoded frame of stream.mp4,
-// stream.mjpeg and frame.mp4 joining a watched stream.
+// re-served to N readers of MSE over /api/ws (WebSocket clients in this process),
+// of stream.mp4 (ffmpeg) and of RTSP (ffmpeg); then time to first byte of
+// stream.mp4, stream.mjpeg and frame.mp4 joining a watched stream.
 //   http_outputs_bench [window seconds] [N...]   (default: 10 s; 1 10 50)
 #include <gst/gst.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "bench/restream_camera.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/media_probe.hpp"
+#include "tests/support/ws_client.hpp"
 
 using namespace std::chrono;
 using sy::test::child_process;
@@ -42,6 +44,39 @@ void measure(const char* what, pid_t pid, int n, int window, const std::function
   std::printf("%-10s x %3d readers: CPU %5.1f %% of a core, RSS %5.1f MiB, frames/s per reader min %.1f median %.1f\n",
               what, n, cpu, sy::bench::rss_mib(pid), sy::bench::percentile(fps, 0), sy::bench::percentile(fps, 50));
   readers.clear();
+  std::this_thread::sleep_for(seconds(2));
+}
+
+// N MSE viewers over /api/ws, each a thread of this process that counts fragments
+// (one per frame: moof boxes in the binary messages).
+void measure_mse(pid_t pid, int port, int n, int window) {
+  std::atomic<bool> stop{false};
+  std::vector<std::atomic<long>> frames(static_cast<size_t>(n));
+  std::vector<std::thread> viewers;
+  for (int i = 0; i < n; ++i)
+    viewers.emplace_back([&, i] {
+      sy::test::ws_client ws{port, "/api/ws?src=cam"};
+      ws.send_text(R"({"type":"mse","value":"avc1.640029,mp4a.40.2"})");
+      while (!stop) {
+        auto f = ws.next(milliseconds(500));
+        for (size_t at = f.payload.find("moof"); f.opcode == 2 && at != std::string::npos;
+             at = f.payload.find("moof", at + 4))
+          ++frames[size_t(i)];
+      }
+    });
+  std::this_thread::sleep_for(seconds(4 + n / 25));
+  std::vector<long> start;
+  for (auto& f : frames) start.push_back(f.load());
+  auto cpu0 = sy::bench::cpu_seconds(pid);
+  auto t0 = steady_clock::now();
+  std::this_thread::sleep_for(seconds(window));
+  double cpu = (sy::bench::cpu_seconds(pid) - cpu0) / duration<double>(steady_clock::now() - t0).count() * 100;
+  std::vector<double> fps;
+  for (size_t i = 0; i < frames.size(); ++i) fps.push_back(double(frames[i].load() - start[i]) / window);
+  std::printf("%-10s x %3d readers: CPU %5.1f %% of a core, RSS %5.1f MiB, frames/s per reader min %.1f median %.1f\n",
+              "mse", n, cpu, sy::bench::rss_mib(pid), sy::bench::percentile(fps, 0), sy::bench::percentile(fps, 50));
+  stop = true;
+  for (auto& v : viewers) v.join();
   std::this_thread::sleep_for(seconds(2));
 }
 
@@ -76,6 +111,7 @@ int main(int argc, char** argv) {
   sy::test::daemon_process d{"streams:\n  cam: \"" + camera.url + "\"\n"};
   auto mp4 = "http://127.0.0.1:" + std::to_string(d.api_port) + "/api/stream.mp4?src=cam";
   for (int n : counts) {
+    measure_mse(d.process->pid(), d.api_port, n, window);
     measure("stream.mp4", d.process->pid(), n, window, [&] { return http_reader(mp4); });
     measure("rtsp", d.process->pid(), n, window, [&] { return sy::test::ffmpeg_reader_argv(d.rtsp_url("cam"), 3600); });
   }

@@ -19,14 +19,17 @@ constexpr const char* rtsp_fragment =
 constexpr const char* rtsps_extra = " tls-validation-flags=0";
 // test video: live, so timestamps follow the clock like a camera's; zerolatency
 // x264 so frames leave the encoder at once; key-int-max sets the GOP a camera would;
-// 4:2:0 (x264 would pick 4:4:4, High 4:4:4, which browsers do not decode).
+// 4:2:0 (x264 would pick 4:4:4, High 4:4:4, which browsers do not decode); out in
+// avc/hvc1 form, as the RTSP depayloaders give it, so the caps carry the parameter sets.
 constexpr const char* test_video_fragment =
     "videotestsrc is-live=true pattern=%s ! video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1 "
     "! %s ! %s name=out0";
 // The encoders of the test pattern (ultrafast: a demo must not eat the CPU).
 const std::map<std::string, std::pair<const char*, const char*>> test_encoders{
-    {"h264", {"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%u bitrate=%u", "h264parse"}},
-    {"h265", {"x265enc tune=zerolatency speed-preset=ultrafast key-int-max=%u bitrate=%u", "h265parse"}},
+    {"h264", {"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%u bitrate=%u",
+              "h264parse ! capsfilter caps=video/x-h264,stream-format=avc,alignment=au"}},
+    {"h265", {"x265enc tune=zerolatency speed-preset=ultrafast key-int-max=%u bitrate=%u",
+              "h265parse ! capsfilter caps=video/x-h265,stream-format=hvc1,alignment=au"}},
 };
 // test audio: a tone encoded like a camera's microphone would be.
 const std::map<std::string, const char*> test_audio_fragments{

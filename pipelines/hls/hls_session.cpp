@@ -22,7 +22,7 @@ std::unique_ptr<hls_session> hls_session::make(std::shared_ptr<mp4_viewer> viewe
     if (c) gst_caps_unref(c);
   if (!self->ts_ && !self->mp4_) {
     error = f == format::ts ? "no track of this stream fits in MPEG-TS (H.264, H.265, AAC)"
-                            : "no track of this stream fits in MP4 (H.264, AAC, Opus)" +
+                            : "no track of this stream fits in MP4 (H.264, H.265, AAC, Opus)" +
                                   (accepted.empty() ? std::string() : " and the client's list (" + accepted + ")");
     return nullptr;
   }

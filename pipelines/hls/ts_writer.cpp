@@ -1,5 +1,7 @@
 #include "pipelines/hls/ts_writer.hpp"
 
+#include "pipelines/codec_string.hpp"
+
 #include <cstdio>
 #include <cstring>
 
@@ -62,26 +64,6 @@ bool hvcc_sets(const std::string& c, std::string& out) {
   return true;
 }
 
-// RFC 6381 / ISO 14496-15 codec string of an hvcC: hvc1.<space><profile>.<compat>.<tier><level>[.<constraints>].
-std::string hvc1_string(const std::string& c) {
-  uint8_t b1 = u8(c, 1);
-  uint32_t compat = uint32_t(u8(c, 2)) << 24 | uint32_t(u8(c, 3)) << 16 | uint32_t(u8(c, 4)) << 8 | u8(c, 5);
-  uint32_t reversed = 0;
-  for (int i = 0; i < 32; ++i) reversed |= ((compat >> i) & 1u) << (31 - i);
-  static const char* spaces[] = {"", "A", "B", "C"};
-  char text[64];
-  std::snprintf(text, sizeof text, "hvc1.%s%u.%X.%c%u", spaces[b1 >> 6], b1 & 0x1Fu, reversed, (b1 & 0x20) ? 'H' : 'L',
-                unsigned(u8(c, 12)));
-  std::string out = text;
-  int last = 11;
-  while (last >= 6 && u8(c, size_t(last)) == 0) --last;
-  for (int i = 6; i <= last; ++i) {
-    std::snprintf(text, sizeof text, ".%X", unsigned(u8(c, size_t(i))));
-    out += text;
-  }
-  return out;
-}
-
 void put_pts(std::string& s, uint64_t pts) {
   pts &= (uint64_t(1) << 33) - 1;
   s.push_back(char(0x21 | ((pts >> 29) & 0x0E)));  // '0010' PTS only, marker
@@ -131,13 +113,11 @@ std::unique_ptr<ts_writer> ts_writer::make(const std::vector<GstCaps*>& caps) {
       if (video || !format || std::strcmp(format, h264 ? "avc" : "hvc1") != 0) continue;
       if (h264) {
         if (config.size() < 7 || !avcc_sets(config, t.parameter_sets)) continue;
-        char text[16];
-        std::snprintf(text, sizeof text, "avc1.%02x%02x%02x", u8(config, 1), u8(config, 2), u8(config, 3));
-        t.codec_string = text;
+        t.codec_string = avc1_codec_string(config);
         t.length_size = (u8(config, 4) & 3) + 1;
       } else {
         if (!hvcc_sets(config, t.parameter_sets)) continue;
-        t.codec_string = hvc1_string(config);
+        t.codec_string = hvc1_codec_string(config);
         t.length_size = (u8(config, 21) & 3) + 1;
       }
       t.codec = h264 ? kind::h264 : kind::h265;

@@ -1,5 +1,7 @@
 #include "pipelines/mp4/fmp4_writer.hpp"
 
+#include "pipelines/codec_string.hpp"
+
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -80,16 +82,14 @@ std::unique_ptr<fmp4_writer> fmp4_writer::make(const std::vector<GstCaps*>& caps
     auto* st = gst_caps_get_structure(caps[i], 0);
     track t{int(i), uint32_t(self->tracks_.size() + 1), false, {}, {}, {}, 90000};
     int v = 0;
-    if (gst_structure_has_name(st, "video/x-h264")) {
+    bool h264 = gst_structure_has_name(st, "video/x-h264");
+    if (h264 || gst_structure_has_name(st, "video/x-h265")) {
       auto* format = gst_structure_get_string(st, "stream-format");
       t.config = buffer_bytes(gst_structure_get_value(st, "codec_data"));
-      if (!format || std::strcmp(format, "avc") != 0 || t.config.size() < 7) continue;
+      if (!format || std::strcmp(format, h264 ? "avc" : "hvc1") != 0 || t.config.size() < (h264 ? 7u : 23u)) continue;
       t.video = true;
-      t.fourcc = "avc1";
-      char codec[16];
-      std::snprintf(codec, sizeof codec, "avc1.%02x%02x%02x", uint8_t(t.config[1]), uint8_t(t.config[2]),
-                    uint8_t(t.config[3]));
-      t.codec = codec;
+      t.fourcc = h264 ? "avc1" : "hvc1";
+      t.codec = h264 ? avc1_codec_string(t.config) : hvc1_codec_string(t.config);
       if (gst_structure_get_int(st, "width", &v)) t.width = uint32_t(v);
       if (gst_structure_get_int(st, "height", &v)) t.height = uint32_t(v);
       t.last_duration = 90000 / 25;
@@ -167,9 +167,9 @@ std::string fmp4_writer::sample_entry(const track& t) const {
     o.zeros(32);  // compressor name
     o.u16(0x0018);
     o.u16(0xFFFF);
-    size_t avcc = o.open("avcC");
+    size_t config = o.open(t.fourcc == "avc1" ? "avcC" : "hvcC");
     o.raw(t.config);
-    o.close(avcc);
+    o.close(config);
   } else {
     o.zeros(8);
     o.u16(t.channels);

@@ -1,8 +1,8 @@
 // fmp4_writer: a stream's access units -> fragmented MP4 (ISO BMFF), as MSE and
 // `<video src>` take it: an init segment (ftyp + moov with one trak per track) and
 // one fragment (moof + mdat) per access unit, so that nothing waits for a GOP.
-// Tracks: H.264 in avc form, AAC (with its AudioSpecificConfig), Opus; any other
-// track of the stream is left out. Decode time follows each unit's PTS (cameras send
+// Tracks: H.264 in avc form, H.265 in hvc1 form, AAC (with its AudioSpecificConfig),
+// Opus; any other track of the stream is left out. Decode time follows each unit's PTS (cameras send
 // no B-frames through the hub: DTS = PTS), from the first unit of any track, so the
 // tracks stay in sync. Pure, one per viewer; not thread-safe.
 #pragma once
@@ -43,8 +43,8 @@ class fmp4_writer {
     int hub_track;
     uint32_t id;  // MP4 track_ID, from 1
     bool video;
-    std::string fourcc;     // avc1, mp4a, Opus
-    std::string config;     // avcC / AudioSpecificConfig / (Opus: none)
+    std::string fourcc;     // avc1, hvc1, mp4a, Opus
+    std::string config;     // avcC / hvcC / AudioSpecificConfig / (Opus: none)
     std::string codec;      // RFC 6381
     uint32_t timescale;
     uint32_t width = 0, height = 0, channels = 0, rate = 0;

@@ -110,7 +110,7 @@ bool mp4_viewer::wait_ready(std::chrono::milliseconds timeout, std::string& erro
   for (auto* c : caps)
     if (c) gst_caps_unref(c);
   if (!writer_)
-    error = accepted.empty() ? "no track of this stream fits in MP4 (H.264, AAC, Opus)"
+    error = accepted.empty() ? "no track of this stream fits in MP4 (H.264, H.265, AAC, Opus)"
                              : "no codec of this stream in the client's list (" + accepted + ")";
   return writer_ != nullptr;
 }

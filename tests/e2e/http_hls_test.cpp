@@ -83,6 +83,19 @@ TEST_CASE("stream.m3u8 of a relayed RTSP camera carries its H.264 and AAC, in TS
   }
 }
 
+TEST_CASE("an H.265 stream plays over HLS too, in TS and in fMP4, with its hvc1 codec string in the master playlist") {
+  daemon_process d{"streams:\n  hevc: \"test:?codec=h265&size=320x240&fps=25\"\n"};
+  auto c = d.client();
+  auto master = c.Get("/api/stream.m3u8?src=hevc");
+  REQUIRE(master);
+  CHECK(master->body.find("CODECS=\"hvc1.1.6.L") != std::string::npos);
+  for (std::string q : {"", "&mp4"}) {
+    CAPTURE(q);
+    auto out = record_and_probe(http_url(d, "/api/stream.m3u8?src=hevc" + q), 3, q.empty() ? "ts" : "mp4");
+    CHECK(video_frames(out, "hevc,320,240") >= 65);
+  }
+}
+
 TEST_CASE("the playlists are go2rtc's: master -> hls/playlist.m3u8?id=..; short segments; any origin; TS has no init") {
   daemon_process d{"streams:\n  pattern: \"test:?size=320x240&fps=25\"\n"};
   auto c = d.client();

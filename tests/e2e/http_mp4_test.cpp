@@ -223,3 +223,17 @@ TEST_CASE("50 stream.mp4 viewers joining and leaving for 60 s leave no consumer,
   CHECK(threads_of(pid) <= 40);
   CHECK(d.process->wait(milliseconds(0)) == -1);  // still running
 }
+
+TEST_CASE("stream.mp4 of an H.265 stream carries it as hvc1 with its codec string; ffprobe decodes it") {
+  daemon_process d{"streams:\n  hevc: \"test:?codec=h265&size=320x240&fps=25\"\n"};
+  auto c = d.client();
+  auto head = c.Get("/api/stream.mp4?src=hevc&duration=1");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(std::regex_match(head->get_header_value("Content-Type"), std::regex(R"(video/mp4; codecs="hvc1\.1\.6\.L\d+(\.[0-9A-F]+)*")")));
+  auto [code, out] = probe_streams(http_url(d, "/api/stream.mp4?src=hevc&duration=3"));
+  CHECK(code == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(out, m, std::regex(R"(hevc,320,240,(\d+))")));
+  CHECK(std::stoi(m[1]) >= 60);
+}

@@ -16,16 +16,20 @@ struct golden {
 const golden goldens[] = {
     {"test:",
      "videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420,width=640,height=360,framerate=25/1 ! "
-     "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=768 ! h264parse name=out0"},
+     "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=768 ! h264parse ! "
+     "capsfilter caps=video/x-h264,stream-format=avc,alignment=au name=out0"},
     {"test:?size=1280x720&fps=30&codec=h264",
      "videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420,width=1280,height=720,framerate=30/1 ! "
-     "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=60 bitrate=3072 ! h264parse name=out0"},
+     "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=60 bitrate=3072 ! h264parse ! "
+     "capsfilter caps=video/x-h264,stream-format=avc,alignment=au name=out0"},
     {"test:?codec=h265&gop=10&bitrate=500&pattern=ball",
      "videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=640,height=360,framerate=25/1 ! "
-     "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=10 bitrate=500 ! h265parse name=out0"},
+     "x265enc tune=zerolatency speed-preset=ultrafast key-int-max=10 bitrate=500 ! h265parse ! "
+     "capsfilter caps=video/x-h265,stream-format=hvc1,alignment=au name=out0"},
     {"test:?audio=opus",
      "videotestsrc is-live=true pattern=smpte ! video/x-raw,format=I420,width=640,height=360,framerate=25/1 ! "
-     "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=768 ! h264parse name=out0  "
+     "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=768 ! h264parse ! "
+     "capsfilter caps=video/x-h264,stream-format=avc,alignment=au name=out0  "
      "audiotestsrc is-live=true wave=sine volume=0.2 ! audio/x-raw,rate=48000,channels=1 ! opusenc ! opusparse name=out1"},
     {"rtsp://user:pass@10.0.0.5:554/stream1",
      "rtspsrc name=out0 location=\"rtsp://user:pass@10.0.0.5:554/stream1\" protocols=tcp latency=0 "

@@ -71,6 +71,23 @@ TEST_CASE("stream.mp4 of a relayed RTSP camera carries its H.264 and AAC; filena
   CHECK(res->get_header_value("Content-Type").find("mp4a.40.2") != std::string::npos);
 }
 
+TEST_CASE("stream.mp4 of a camera whose audio MP4 cannot carry (PCMU) is its video alone, not nothing") {
+  camera_options opts;
+  opts.size = "320x240";
+  opts.audio = "pcmu";
+  fake_camera cam{opts};
+  REQUIRE(cam.start() > 0);
+  daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
+  auto c = d.client();
+  auto head = c.Get("/api/stream.mp4?src=cam&duration=1");
+  REQUIRE(head);
+  CHECK(head->status == 200);
+  CHECK(std::regex_match(head->get_header_value("Content-Type"), std::regex(R"(video/mp4; codecs="avc1\.[0-9a-f]{6}")")));
+  auto [code, out] = probe_streams(http_url(d, "/api/stream.mp4?src=cam&duration=2"));
+  CHECK(code == 0);
+  CHECK(std::regex_search(out, std::regex(R"(^h264,320,240,\d+\s*$)")));
+}
+
 TEST_CASE("frame.mp4 is one keyframe with a Content-Length that ffprobe decodes") {
   daemon_process d{"streams:\n  pattern: \"test:?size=320x240\"\n"};
   auto c = d.client();

@@ -15,15 +15,21 @@ struct restream_camera {
   std::unique_ptr<test::child_process> process;
   std::string url;  // empty when it could not start
 
-  restream_camera() {
+  /// `pattern`: videotestsrc's; "snow" is incompressible noise (a busy camera),
+  /// "scroll" the SMPTE bars moving 8 pixels a frame (each frame told apart once decoded).
+  explicit restream_camera(const std::string& pattern = "snow") {
     using std::chrono::seconds;
-    std::string clip = "/tmp/switchyard-bench-720p25.h264";
-    if (test::run_process({"gst-launch-1.0", "-q", "videotestsrc", "num-buffers=250", "pattern=snow", "!",
-                           "video/x-raw,width=1280,height=720,framerate=25/1", "!", "x264enc",
-                           "speed-preset=ultrafast", "tune=zerolatency", "key-int-max=50", "bitrate=2000", "!",
-                           "video/x-h264,stream-format=byte-stream", "!", "filesink", "location=" + clip},
-                          seconds(120)).first != 0)
-      return;
+    std::string clip = "/tmp/switchyard-bench-720p25" + (pattern == "snow" ? std::string() : "-" + pattern) + ".h264";
+    std::vector<std::string> argv = {"gst-launch-1.0", "-q", "videotestsrc", "num-buffers=250", "pattern=snow", "!",
+                                     "video/x-raw,width=1280,height=720,framerate=25/1"};
+    if (pattern == "scroll")
+      argv = {"gst-launch-1.0", "-q", "videotestsrc", "num-buffers=250", "pattern=smpte", "horizontal-speed=8", "!",
+              "video/x-raw,format=I420,width=1280,height=720,framerate=25/1"};
+    for (auto* a : {"!", "x264enc", "speed-preset=ultrafast", "tune=zerolatency", "key-int-max=50", "bitrate=2000", "!",
+                    "video/x-h264,stream-format=byte-stream", "!", "filesink"})
+      argv.push_back(a);
+    argv.push_back("location=" + clip);
+    if (test::run_process(argv, seconds(120)).first != 0) return;
     process = std::make_unique<test::child_process>(
         std::vector<std::string>{test::program_path("FAKE_CAMERA_BIN"), "--clip", clip, "--fps", "25"});
     auto port_line = process->wait_for("PORT ", seconds(20));

@@ -96,16 +96,20 @@ void hls_session::close_segment(GstClockTime next_start) {
 
 std::string hls_session::playlist(const std::string& id, milliseconds wait) {
   std::lock_guard<std::mutex> lock{mutex_};
-  // The window: the `listed` segments after the last one the player took (or the
-  // oldest kept, if it fell that far behind); the request waits until they are made.
+  // The player's next segment (the oldest kept, if it fell that far behind); the
+  // request waits until it is made (at the start, until `listed` are). Then the list
+  // is up to `listed` segments the player has, for context, and up to `listed` new.
   auto until = steady_clock::now() + wait;
-  uint64_t from = 0;
+  uint64_t next = 0;
   while (true) {
-    from = std::max(taken_, done_.empty() ? next_n_ : done_.front().n);
+    next = std::max(taken_, done_.empty() ? next_n_ : done_.front().n);
+    uint64_t need = taken_ == 0 ? listed : 1;
     auto left = std::chrono::duration_cast<milliseconds>(until - steady_clock::now());
-    if (next_n_ >= from + listed || left.count() <= 0 || !pump(std::min(left, milliseconds(100)))) break;
+    if (next_n_ >= next + need || left.count() <= 0 || !pump(std::min(left, milliseconds(100)))) break;
   }
-  uint64_t to = std::min<uint64_t>(next_n_, from + listed);
+  uint64_t oldest = done_.empty() ? next_n_ : done_.front().n;
+  uint64_t from = std::max<uint64_t>(oldest, next >= listed ? next - listed : 0);
+  uint64_t to = std::min<uint64_t>(next_n_, next + listed);
   if (to == from) return {};
   if (!target_seconds_) target_seconds_ = std::max(1, int(std::ceil(double(cut_after_) / GST_SECOND + 0.1)));
   bool ts = format_ == format::ts;

@@ -5,13 +5,14 @@
 // at least `segment_target` after its start, so a player is a second or two behind
 // live whatever the camera's GOP. The first segment holds the stream's cached GOP, so
 // it starts on a keyframe (and is at least `segment_target` long: Chromium refuses a
-// shorter first segment). The media playlist follows the player, as go2rtc's does:
-// it lists the `listed` segments after the last one the player took, waiting until
-// they are made (Chromium plays no live playlist with fewer than three, starts three
-// from its end, and jumps to that point again when a refresh shows it far behind,
-// which would land off a keyframe; it also loses data from segment requests that
-// wait). So a player never skips. Cutting happens when a request asks, on the
-// request's thread. The last `kept` segments are kept.
+// shorter first segment). The media playlist follows the player, as go2rtc's does,
+// and waits until it has something new for it: the first lists `listed` segments
+// (Chromium plays no live playlist with fewer, and starts three from its end); later
+// ones the `listed` the player took last, for context (without them Chromium loses
+// fMP4 data), then up to `listed` new ones. A player that was listed many new
+// segments at once jumps to the end, off a keyframe; this way it never skips.
+// Cutting happens when a request asks, on the request's thread. The last `kept`
+// segments are kept.
 // Thread-safe: requests of one viewer may come on several connections at once.
 #pragma once
 
@@ -48,7 +49,7 @@ class hls_session {
   std::string init() const;
   /// The media playlist; segment URIs are `segment.ts?id=ID&n=N` (or `.m4s` and
   /// an `init.mp4?id=ID` map); it ends with #EXT-X-ENDLIST once the stream ended.
-  /// Waits up to `wait` for the segments it lists; "" if there is none.
+  /// Waits up to `wait` for a segment the player has not taken; "" if there is none.
   std::string playlist(const std::string& id, std::chrono::milliseconds wait);
   /// Segment `n` into `out`, waiting up to `wait` if it is the one being built.
   /// False when it is gone, was never listed, or the stream ended first.

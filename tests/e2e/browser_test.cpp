@@ -140,6 +140,20 @@ TEST_CASE("the web page at / lists, adds and deletes streams; its player plays o
   CHECK(b.evaluate("document.getElementById('video').videoWidth", seconds(5)) == "320");
   b.screenshot(artifacts_dir() + "/browser-player-hls.png");
 
+  // Chromium's own HLS plays the fMP4 variant too (Safari's, from the WebSocket `hls`).
+  auto fmp4_hls = b.evaluate(R"(new Promise((resolve) => {
+    const v = document.createElement('video');
+    v.muted = true;
+    document.body.appendChild(v);
+    v.src = 'api/stream.m3u8?src=pattern&mp4';
+    v.play().catch(() => {});
+    setTimeout(() => resolve({time: v.currentTime, width: v.videoWidth,
+                              error: v.error ? v.error.message : ''}), 6000);
+  }))",
+                             seconds(20));
+  CAPTURE(fmp4_hls);
+  CHECK(played(fmp4_hls) > 2.0);
+
   REQUIRE(b.navigate(base + "stream.html?src=pattern&mode=mjpeg"));
   CHECK(page_until(b, "document.body.dataset.mode === 'mjpeg' && document.getElementById('mjpeg').naturalWidth === 320"));
   b.screenshot(artifacts_dir() + "/browser-player-mjpeg.png");

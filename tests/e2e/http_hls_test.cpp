@@ -7,6 +7,7 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/daemon.hpp"
 #include "tests/support/fake_camera.hpp"
@@ -120,21 +121,34 @@ TEST_CASE("the playlists are go2rtc's: master -> hls/playlist.m3u8?id=..; short 
   CHECK(seg->get_header_value("Content-Type") == "video/mp2t");
   REQUIRE(seg->body.size() % 188 == 0);
   CHECK(seg->body[0] == 0x47);
-  // Segments after the first are short: a player stays a second or two behind live.
-  for (int i = 0; i < 4; ++i) {
+  // The playlist follows the player: the first lists three segments (a player starts
+  // three from the end), later ones the three it took and the new ones after them,
+  // so it never skips. Segments after the first are short: it stays close to live.
+  int taken = -1;
+  for (int i = 0; i < 5; ++i) {
     auto again = c.Get(path.c_str());
     REQUIRE(again);
     std::string body = again->body;
     static const std::regex entry(R"(#EXTINF:([0-9.]+),\nsegment\.ts\?id=[A-Za-z0-9]+&n=(\d+))");
-    int listed = 0;
-    for (std::sregex_iterator it(body.begin(), body.end(), entry), end; it != end; ++it, ++listed) {
+    std::vector<int> listed;
+    for (std::sregex_iterator it(body.begin(), body.end(), entry), end; it != end; ++it) {
       auto n = std::stoi((*it)[2]);
       if (n > 0) CHECK(std::stod((*it)[1]) <= 1.0);
+      if (!listed.empty()) CHECK(n == listed.back() + 1);
+      listed.push_back(n);
+    }
+    CAPTURE(body);
+    REQUIRE(!listed.empty());
+    if (i == 0) CHECK(listed == std::vector<int>{0, 1, 2});
+    if (i > 0) CHECK(listed.front() == std::max(0, taken + 1 - 3));
+    CHECK(listed.back() > taken);
+    CHECK(listed.back() <= taken + 3);
+    for (int n = taken + 1; n <= listed.back(); ++n) {
       auto got = c.Get(("/api/hls/segment.ts?" + path.substr(path.find("id=")) + "&n=" + std::to_string(n)).c_str());
       REQUIRE(got);
       CHECK(got->status == 200);
     }
-    CHECK(listed == 3);
+    taken = listed.back();
   }
   auto init = c.Get(("/api/hls/init.mp4?" + path.substr(path.find("id="))).c_str());
   REQUIRE(init);

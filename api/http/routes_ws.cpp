@@ -50,7 +50,7 @@ class ws_session {
     while (!server_.stopping()) {
       if (viewer_) {
         std::string out;
-        bool live = viewer_->next(out, milliseconds(20));
+        bool live = viewer_->next(out, milliseconds(250));
         if (!out.empty() && !ws_.send_binary(out)) return;
         if (!live) {
           stop_media();
@@ -59,7 +59,7 @@ class ws_session {
       }
       if (jpegs_) {
         std::string jpeg;
-        bool live = jpegs_->next(jpeg_seq_, jpeg, milliseconds(20));
+        bool live = jpegs_->next(jpeg_seq_, jpeg, milliseconds(250));
         if (!jpeg.empty() && !ws_.send_binary(jpeg)) return;
         if (!live) {
           stop_media();

@@ -72,7 +72,9 @@ void mp4_viewer::on_unit(int track, GstBuffer* unit) {
   }
   queued_bytes_ += gst_buffer_get_size(unit);
   queue_.emplace_back(track, unit);
-  changed_.notify_all();
+  // Wake the viewer's thread once a frame: audio waits for the next picture (a
+  // 48 kHz stream has twice as many audio frames as pictures; waking is what costs).
+  if (!has_video_ || video_track(track)) changed_.notify_all();
 }
 
 void mp4_viewer::on_end() {

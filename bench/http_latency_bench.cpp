@@ -9,7 +9,6 @@
 // and an MJPEG client decode to 160x90 grey thumbnails, and each JPEG is matched to
 // the direct frame it differs least from (both sides pay a decode).
 //   http_latency_bench [window seconds]   (default 8; the camera's clip loops every 10 s)
-#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 #include <httplib.h>
 
@@ -25,6 +24,7 @@
 #include <set>
 #include <thread>
 
+#include "bench/appsink_reader.hpp"
 #include "bench/bench_util.hpp"
 #include "bench/restream_camera.hpp"
 #include "tests/support/daemon.hpp"
@@ -59,28 +59,16 @@ struct live_clock {
 };
 
 GstElement* direct_reader(const std::string& url, live_clock& clock) {
-  auto text = "rtspsrc location=" + url + " protocols=tcp latency=0 ! rtph264depay ! video/x-h264,alignment=au ! "
-              "h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=sink sync=false";
-  auto* p = gst_parse_launch(text.c_str(), nullptr);
-  auto* sink = gst_bin_get_by_name(GST_BIN(p), "sink");
-  GstAppSinkCallbacks cbs{};
-  cbs.new_sample = [](GstAppSink* s, gpointer data) {
-    auto now = g_get_monotonic_time();
-    auto* sample = gst_app_sink_pull_sample(s);
-    GstMapInfo map;
-    auto* buf = gst_sample_get_buffer(sample);
-    if (gst_buffer_map(buf, &map, GST_MAP_READ)) {
-      auto* c = static_cast<live_clock*>(data);
-      std::lock_guard<std::mutex> lock{c->mutex};
-      c->at[tail_hash(map.data, map.size)].push_back(now);
-      gst_buffer_unmap(buf, &map);
-    }
-    gst_sample_unref(sample);
-    return GST_FLOW_OK;
-  };
-  gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, &clock, nullptr);
-  gst_object_unref(sink);
-  return p;
+  return sy::bench::appsink_reader(
+      "rtspsrc location=" + url + " protocols=tcp latency=0 ! rtph264depay ! video/x-h264,alignment=au ! h264parse ! "
+      "video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=sink sync=false",
+      [&clock](GstBuffer* buf, int64_t now) {
+        GstMapInfo map;
+        if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return;
+        std::lock_guard<std::mutex> lock{clock.mutex};
+        clock.at[tail_hash(map.data, map.size)].push_back(now);
+        gst_buffer_unmap(buf, &map);
+      });
 }
 
 // What one client saw: its units (hash, monotonic us) and when it asked.
@@ -137,30 +125,17 @@ struct thumbnails {
 };
 
 GstElement* thumbnail_reader(const std::string& decoded, thumbnails& out) {
-  auto text = decoded + " ! videoconvert ! videoscale ! video/x-raw,format=GRAY8,width=160,height=90 ! "
-              "appsink name=sink sync=false";
-  auto* p = gst_parse_launch(text.c_str(), nullptr);
-  auto* sink = gst_bin_get_by_name(GST_BIN(p), "sink");
-  GstAppSinkCallbacks cbs{};
-  cbs.new_sample = [](GstAppSink* s, gpointer data) {
-    auto now = g_get_monotonic_time();
-    auto* sample = gst_app_sink_pull_sample(s);
-    GstMapInfo map;
-    auto* buf = gst_sample_get_buffer(sample);
-    if (gst_buffer_map(buf, &map, GST_MAP_READ)) {
-      auto* t = static_cast<thumbnails*>(data);
-      if (map.size >= thumbnails::size) {
-        std::lock_guard<std::mutex> lock{t->mutex};
-        t->frames.emplace_back(now, std::vector<uint8_t>(map.data, map.data + thumbnails::size));
-      }
-      gst_buffer_unmap(buf, &map);
-    }
-    gst_sample_unref(sample);
-    return GST_FLOW_OK;
-  };
-  gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, &out, nullptr);
-  gst_object_unref(sink);
-  return p;
+  return sy::bench::appsink_reader(
+      decoded + " ! videoconvert ! videoscale ! video/x-raw,format=GRAY8,width=160,height=90 ! appsink name=sink sync=false",
+      [&out](GstBuffer* buf, int64_t now) {
+        GstMapInfo map;
+        if (!gst_buffer_map(buf, &map, GST_MAP_READ)) return;
+        if (map.size >= thumbnails::size) {
+          std::lock_guard<std::mutex> lock{out.mutex};
+          out.frames.emplace_back(now, std::vector<uint8_t>(map.data, map.data + thumbnails::size));
+        }
+        gst_buffer_unmap(buf, &map);
+      });
 }
 
 // ms each JPEG came after the direct frame it matches best (within the 2 s before it).

@@ -2,7 +2,6 @@
 // one directly and one through Switchyard. Codecs pass through untouched, so each
 // H.264 access unit is identified by a hash of its last bytes; the added latency is
 // the arrival-time difference of the same unit on both paths.
-#include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
 #include <chrono>
@@ -11,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bench/appsink_reader.hpp"
 #include "bench/bench_util.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/fake_camera.hpp"
@@ -33,24 +33,14 @@ uint64_t unit_hash(GstBuffer* buf) {
 }
 
 GstElement* reader(const std::string& url, const std::string& transport, arrivals& out) {
-  auto text = "rtspsrc location=" + url + " protocols=" + transport + " latency=0 ! rtph264depay ! video/x-h264,alignment=au ! h264parse ! "
-              "video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=sink sync=false";
-  auto* p = gst_parse_launch(text.c_str(), nullptr);
-  auto* sink = gst_bin_get_by_name(GST_BIN(p), "sink");
-  GstAppSinkCallbacks cbs{};
-  cbs.new_sample = [](GstAppSink* s, gpointer data) {
-    auto now = g_get_monotonic_time();
-    auto* sample = gst_app_sink_pull_sample(s);
-    auto h = unit_hash(gst_sample_get_buffer(sample));
-    gst_sample_unref(sample);
-    auto* a = static_cast<arrivals*>(data);
-    std::lock_guard<std::mutex> lock{a->mutex};
-    a->at.emplace(h, now);
-    return GST_FLOW_OK;
-  };
-  gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, &out, nullptr);
-  gst_object_unref(sink);
-  return p;
+  return sy::bench::appsink_reader(
+      "rtspsrc location=" + url + " protocols=" + transport + " latency=0 ! rtph264depay ! video/x-h264,alignment=au ! "
+      "h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=sink sync=false",
+      [&out](GstBuffer* buf, int64_t now) {
+        auto h = unit_hash(buf);
+        std::lock_guard<std::mutex> lock{out.mutex};
+        out.at.emplace(h, now);
+      });
 }
 
 }  // namespace

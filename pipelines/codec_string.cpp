@@ -5,6 +5,17 @@
 
 namespace sy {
 
+std::string codec_data(const GstStructure* st) {
+  const GValue* v = gst_structure_get_value(st, "codec_data");
+  if (!v || !GST_VALUE_HOLDS_BUFFER(v)) return {};
+  GstMapInfo map;
+  auto* b = gst_value_get_buffer(v);
+  if (!gst_buffer_map(b, &map, GST_MAP_READ)) return {};
+  std::string out(reinterpret_cast<const char*>(map.data), map.size);
+  gst_buffer_unmap(b, &map);
+  return out;
+}
+
 std::string avc1_codec_string(const std::string& c) {
   if (c.size() < 4) return {};
   char text[16];

@@ -1,9 +1,9 @@
 #include "pipelines/hls/ts_writer.hpp"
 
-#include "pipelines/codec_string.hpp"
-
-#include <cstdio>
+#include <algorithm>
 #include <cstring>
+
+#include "pipelines/codec_string.hpp"
 
 namespace sy {
 namespace {
@@ -11,23 +11,24 @@ namespace {
 constexpr uint16_t pmt_pid = 0x1000;
 constexpr uint16_t first_es_pid = 0x100;
 constexpr uint64_t pts_offset = 90000;  // 1 s, so that the PCR (earlier) stays positive
-constexpr uint64_t pcr_lead = 9000;     // the PCR runs 100 ms ahead of what it times
-constexpr uint32_t aac_rates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
-
-std::string buffer_bytes(const GValue* v) {
-  if (!v || !GST_VALUE_HOLDS_BUFFER(v)) return {};
-  GstMapInfo map;
-  auto* b = gst_value_get_buffer(v);
-  if (!gst_buffer_map(b, &map, GST_MAP_READ)) return {};
-  std::string out(reinterpret_cast<const char*>(map.data), map.size);
-  gst_buffer_unmap(b, &map);
-  return out;
-}
+constexpr uint64_t pcr_lead = 9000;     // the PCR is 100 ms before the PTS it goes with
 
 const char start_code[4] = {0, 0, 0, 1};
 
 uint8_t u8(const std::string& s, size_t at) { return at < s.size() ? uint8_t(s[at]) : 0; }
 uint16_t u16(const std::string& s, size_t at) { return uint16_t(u8(s, at) << 8 | u8(s, at + 1)); }
+
+// `count` NAL units of a configuration record from `at` (each a 16-bit length, then
+// the unit), appended to `out` as Annex B; false if the record is cut short.
+bool append_nal_units(const std::string& c, size_t& at, int count, std::string& out) {
+  for (int i = 0; i < count; ++i) {
+    size_t len = u16(c, at);
+    if (at + 2 + len > c.size()) return false;
+    out.append(start_code, 4).append(c, at + 2, len);
+    at += 2 + len;
+  }
+  return true;
+}
 
 // avcC: SPS and PPS as Annex B; false if it is cut short.
 bool avcc_sets(const std::string& c, std::string& out) {
@@ -36,12 +37,7 @@ bool avcc_sets(const std::string& c, std::string& out) {
     if (at >= c.size()) return false;
     int count = list == 0 ? u8(c, at) & 0x1F : u8(c, at);
     ++at;
-    for (int i = 0; i < count; ++i) {
-      size_t len = u16(c, at);
-      if (at + 2 + len > c.size()) return false;
-      out.append(start_code, 4).append(c, at + 2, len);
-      at += 2 + len;
-    }
+    if (!append_nal_units(c, at, count, out)) return false;
   }
   return true;
 }
@@ -54,12 +50,7 @@ bool hvcc_sets(const std::string& c, std::string& out) {
     if (at + 3 > c.size()) return false;
     int count = u16(c, at + 1);
     at += 3;
-    for (int i = 0; i < count; ++i) {
-      size_t len = u16(c, at);
-      if (at + 2 + len > c.size()) return false;
-      out.append(start_code, 4).append(c, at + 2, len);
-      at += 2 + len;
-    }
+    if (!append_nal_units(c, at, count, out)) return false;
   }
   return true;
 }
@@ -105,7 +96,7 @@ std::unique_ptr<ts_writer> ts_writer::make(const std::vector<GstCaps*>& caps) {
   for (size_t i = 0; i < caps.size(); ++i) {
     if (!caps[i] || gst_caps_is_empty(caps[i])) continue;
     auto* st = gst_caps_get_structure(caps[i], 0);
-    auto config = buffer_bytes(gst_structure_get_value(st, "codec_data"));
+    auto config = codec_data(st);
     track t{int(i), kind::aac, uint16_t(first_es_pid + self->tracks_.size())};
     if (gst_structure_has_name(st, "video/x-h264") || gst_structure_has_name(st, "video/x-h265")) {
       bool h264 = gst_structure_has_name(st, "video/x-h264");

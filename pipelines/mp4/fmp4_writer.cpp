@@ -1,10 +1,9 @@
 #include "pipelines/mp4/fmp4_writer.hpp"
 
-#include "pipelines/codec_string.hpp"
-
 #include <cctype>
-#include <cstdio>
 #include <cstring>
+
+#include "pipelines/codec_string.hpp"
 
 namespace sy {
 namespace {
@@ -39,16 +38,6 @@ struct bytes_out {
 };
 
 const uint32_t unity_matrix[9] = {0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000};
-
-std::string buffer_bytes(const GValue* v) {
-  if (!v || !GST_VALUE_HOLDS_BUFFER(v)) return {};
-  GstMapInfo map;
-  auto* b = gst_value_get_buffer(v);
-  if (!gst_buffer_map(b, &map, GST_MAP_READ)) return {};
-  std::string out(reinterpret_cast<const char*>(map.data), map.size);
-  gst_buffer_unmap(b, &map);
-  return out;
-}
 
 // An MPEG-4 descriptor (tag, one-byte length: every one here is under 128 bytes).
 void descriptor(bytes_out& o, uint8_t tag, const std::string& body) {
@@ -85,7 +74,7 @@ std::unique_ptr<fmp4_writer> fmp4_writer::make(const std::vector<GstCaps*>& caps
     bool h264 = gst_structure_has_name(st, "video/x-h264");
     if (h264 || gst_structure_has_name(st, "video/x-h265")) {
       auto* format = gst_structure_get_string(st, "stream-format");
-      t.config = buffer_bytes(gst_structure_get_value(st, "codec_data"));
+      t.config = codec_data(st);
       if (!format || std::strcmp(format, h264 ? "avc" : "hvc1") != 0 || t.config.size() < (h264 ? 7u : 23u)) continue;
       t.video = true;
       t.fourcc = h264 ? "avc1" : "hvc1";
@@ -94,7 +83,7 @@ std::unique_ptr<fmp4_writer> fmp4_writer::make(const std::vector<GstCaps*>& caps
       if (gst_structure_get_int(st, "height", &v)) t.height = uint32_t(v);
       t.last_duration = 90000 / 25;
     } else if (gst_structure_has_name(st, "audio/mpeg")) {
-      t.config = buffer_bytes(gst_structure_get_value(st, "codec_data"));
+      t.config = codec_data(st);
       if (t.config.size() < 2 || !gst_structure_get_int(st, "rate", &v)) continue;
       t.rate = t.timescale = uint32_t(v);
       t.channels = gst_structure_get_int(st, "channels", &v) ? uint32_t(v) : 2;

@@ -11,6 +11,7 @@
 
 #include "tests/support/daemon.hpp"
 #include "tests/support/fake_camera.hpp"
+#include "tests/support/media_probe.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -18,10 +19,6 @@ using namespace sy::test;
 using namespace std::chrono;
 
 namespace {
-
-std::string http_url(const daemon_process& d, const std::string& path) {
-  return "http://127.0.0.1:" + std::to_string(d.api_port) + path;
-}
 
 // ffmpeg copies `seconds` of the HLS stream at `url` into a file (`ext` picks the
 // container), then ffprobe decodes that file: its csv stream lines
@@ -33,9 +30,7 @@ std::string record_and_probe(const std::string& url, int seconds_, const std::st
                                      "-map", "0", "-c", "copy", "-y", path},
                                     seconds(60));
   CHECK_MESSAGE(rec == 0, rec_out);
-  auto [code, out] = run_process({"ffprobe", "-v", "error", "-count_frames", "-show_entries",
-                                  "stream=codec_name,width,height,sample_rate,nb_read_frames", "-of", "csv=p=0", path},
-                                 seconds(60));
+  auto [code, out] = ffprobe_count_streams(path);
   CHECK(code == 0);
   return out;
 }
@@ -58,10 +53,10 @@ std::string media_playlist_path(const std::string& master) {
 
 TEST_CASE("ffmpeg reads stream.m3u8 of a test stream as MPEG-TS and as fMP4 (&mp4): H.264 at its size, every frame") {
   daemon_process d{"streams:\n  pattern: \"test:?size=640x360&fps=25\"\n"};
-  auto ts = record_and_probe(http_url(d, "/api/stream.m3u8?src=pattern"), 4, "ts");
+  auto ts = record_and_probe(d.http_url("/api/stream.m3u8?src=pattern"), 4, "ts");
   MESSAGE(ts);
   CHECK(video_frames(ts, "h264,640,360") >= 90);  // 4 s at 25 fps
-  auto mp4 = record_and_probe(http_url(d, "/api/stream.m3u8?src=pattern&mp4"), 4, "mp4");
+  auto mp4 = record_and_probe(d.http_url("/api/stream.m3u8?src=pattern&mp4"), 4, "mp4");
   MESSAGE(mp4);
   CHECK(video_frames(mp4, "h264,640,360") >= 90);
 }
@@ -75,7 +70,7 @@ TEST_CASE("stream.m3u8 of a relayed RTSP camera carries its H.264 and AAC, in TS
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
   for (std::string q : {"", "&mp4"}) {
     CAPTURE(q);
-    auto out = record_and_probe(http_url(d, "/api/stream.m3u8?src=cam" + q), 4, q.empty() ? "ts" : "mp4");
+    auto out = record_and_probe(d.http_url("/api/stream.m3u8?src=cam" + q), 4, q.empty() ? "ts" : "mp4");
     MESSAGE(out);
     CHECK(video_frames(out, "h264,352,288") >= 75);
     std::smatch m;
@@ -92,7 +87,7 @@ TEST_CASE("an H.265 stream plays over HLS too, in TS and in fMP4, with its hvc1 
   CHECK(master->body.find("CODECS=\"hvc1.1.6.L") != std::string::npos);
   for (std::string q : {"", "&mp4"}) {
     CAPTURE(q);
-    auto out = record_and_probe(http_url(d, "/api/stream.m3u8?src=hevc" + q), 3, q.empty() ? "ts" : "mp4");
+    auto out = record_and_probe(d.http_url("/api/stream.m3u8?src=hevc" + q), 3, q.empty() ? "ts" : "mp4");
     CHECK(video_frames(out, "hevc,320,240") >= 65);
   }
 }
@@ -164,7 +159,7 @@ TEST_CASE("the WebSocket hls message answers an fMP4 master playlist that ffmpeg
   REQUIRE(reply.opcode == 1);
   std::smatch m;
   REQUIRE(std::regex_search(reply.payload, m, std::regex(R"(^\{"type":"hls","value":"#EXTM3U\\n.*(hls/playlist\.m3u8\?id=[A-Za-z0-9]+))")));
-  auto url = http_url(d, "/api/" + m[1].str());
+  auto url = d.http_url("/api/" + m[1].str());
   auto c = d.client();
   auto media = c.Get(("/api/" + m[1].str()).c_str());
   REQUIRE(media);

@@ -20,7 +20,7 @@ using namespace std::chrono;
 namespace {
 
 std::string mjpeg_url(const daemon_process& d, const std::string& name) {
-  return "http://127.0.0.1:" + std::to_string(d.api_port) + "/api/stream.mjpeg?src=" + name;
+  return d.http_url("/api/stream.mjpeg?src=" + name);
 }
 
 std::vector<std::string> mjpeg_reader(const std::string& url) {

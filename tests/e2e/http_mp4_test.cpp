@@ -22,22 +22,6 @@
 using namespace sy::test;
 using namespace std::chrono;
 
-namespace {
-
-std::string http_url(const daemon_process& d, const std::string& path) {
-  return "http://127.0.0.1:" + std::to_string(d.api_port) + path;
-}
-
-// ffprobe's csv of the streams of `url` (decoding every frame to count them).
-std::pair<int, std::string> probe_streams(const std::string& url) {
-  return run_process({"ffprobe", "-v", "error", "-count_frames", "-show_entries",
-                      "stream=codec_name,width,height,sample_rate,nb_read_frames", "-of", "csv=p=0", url},
-                     seconds(60));
-}
-
-
-}  // namespace
-
 TEST_CASE("ffprobe decodes stream.mp4 of a test stream: H.264 at its size, 3 s of frames, then the file ends") {
   daemon_process d{"streams:\n  pattern: \"test:?size=640x360&fps=25\"\n"};
   auto c = d.client();
@@ -45,7 +29,7 @@ TEST_CASE("ffprobe decodes stream.mp4 of a test stream: H.264 at its size, 3 s o
   REQUIRE(head);
   CHECK(head->status == 200);
   CHECK(head->get_header_value("Content-Type").rfind("video/mp4; codecs=\"avc1.", 0) == 0);
-  auto [code, out] = probe_streams(http_url(d, "/api/stream.mp4?src=pattern&duration=3"));
+  auto [code, out] = ffprobe_count_streams(d.http_url("/api/stream.mp4?src=pattern&duration=3"));
   CHECK(code == 0);
   std::smatch m;
   REQUIRE(std::regex_search(out, m, std::regex(R"(h264,640,360,(\d+))")));
@@ -60,7 +44,7 @@ TEST_CASE("stream.mp4 of a relayed RTSP camera carries its H.264 and AAC; filena
   fake_camera cam{opts};
   REQUIRE(cam.start() > 0);
   daemon_process d{"streams:\n  cam: \"" + cam.url() + "\"\n"};
-  auto [code, out] = probe_streams(http_url(d, "/api/stream.mp4?src=cam&duration=3"));
+  auto [code, out] = ffprobe_count_streams(d.http_url("/api/stream.mp4?src=cam&duration=3"));
   CHECK(code == 0);
   CHECK(std::regex_search(out, std::regex(R"(h264,352,288,\d+)")));
   CHECK(out.find("aac,16000") != std::string::npos);
@@ -83,7 +67,7 @@ TEST_CASE("stream.mp4 of a camera whose audio MP4 cannot carry (PCMU) is its vid
   REQUIRE(head);
   CHECK(head->status == 200);
   CHECK(std::regex_match(head->get_header_value("Content-Type"), std::regex(R"(video/mp4; codecs="avc1\.[0-9a-f]{6}")")));
-  auto [code, out] = probe_streams(http_url(d, "/api/stream.mp4?src=cam&duration=2"));
+  auto [code, out] = ffprobe_count_streams(d.http_url("/api/stream.mp4?src=cam&duration=2"));
   CHECK(code == 0);
   CHECK(std::regex_search(out, std::regex(R"(^h264,320,240,\d+\s*$)")));
 }
@@ -96,7 +80,7 @@ TEST_CASE("frame.mp4 is one keyframe with a Content-Length that ffprobe decodes"
   CHECK(res->status == 200);
   CHECK(res->get_header_value("Content-Type") == "video/mp4");
   CHECK(res->get_header_value("Content-Length") == std::to_string(res->body.size()));
-  auto [code, out] = probe_streams(http_url(d, "/api/frame.mp4?src=pattern"));
+  auto [code, out] = ffprobe_count_streams(d.http_url("/api/frame.mp4?src=pattern"));
   CHECK(code == 0);
   CHECK(out.find("h264,320,240,1") != std::string::npos);
   CHECK(consumers_gone(d, "pattern"));
@@ -125,10 +109,10 @@ TEST_CASE("stream.mp4 and frame.mp4 refuse bad requests with go2rtc's status cod
 TEST_CASE("a stream.mp4 client that leaves mid-stream leaves no consumer behind; another keeps its frames") {
   daemon_process d{"streams:\n  pattern: \"test:?size=320x240&fps=25\"\n"};
   child_process watcher{{"ffmpeg", "-nostdin", "-loglevel", "error", "-stats", "-i",
-                         http_url(d, "/api/stream.mp4?src=pattern"), "-c", "copy", "-f", "null", "-"}};
+                         d.http_url("/api/stream.mp4?src=pattern"), "-c", "copy", "-f", "null", "-"}};
   for (int i = 0; i < 5; ++i) {
     child_process leaver{{"ffmpeg", "-nostdin", "-loglevel", "error", "-i",
-                          http_url(d, "/api/stream.mp4?src=pattern"), "-c", "copy", "-f", "null", "-"}};
+                          d.http_url("/api/stream.mp4?src=pattern"), "-c", "copy", "-f", "null", "-"}};
     std::this_thread::sleep_for(milliseconds(700));
     leaver.signal(SIGKILL);
     leaver.wait(seconds(10));
@@ -197,7 +181,7 @@ TEST_CASE("a stream.mp4 viewer reading 1 KB/s neither slows another viewer nor m
   auto rss_before = rss_mib(d.process->pid());
   constexpr int window = 25;
   child_process watcher{{"ffmpeg", "-nostdin", "-loglevel", "error", "-stats", "-t", std::to_string(window), "-i",
-                         http_url(d, "/api/stream.mp4?src=busy"), "-c", "copy", "-f", "null", "-"}};
+                         d.http_url("/api/stream.mp4?src=busy"), "-c", "copy", "-f", "null", "-"}};
   watcher.wait(seconds(window + 60));
   auto rss_after = rss_mib(d.process->pid());
   CHECK(frames_so_far(watcher.output()) >= window * 25 * 9 / 10);  // the other viewer keeps the full frame rate
@@ -224,7 +208,7 @@ TEST_CASE("50 stream.mp4 viewers joining and leaving for 60 s leave no consumer,
     for (int i = 0; i < 10; ++i, ++joined)
       batch.push_back(std::make_unique<child_process>(std::vector<std::string>{
           "curl", "-s", "-o", "/dev/null", "--max-time", std::to_string(1 + i % 3),
-          http_url(d, "/api/stream.mp4?src=pattern")}));
+          d.http_url("/api/stream.mp4?src=pattern")}));
     for (auto& p : batch) p->wait(seconds(20));
   }
   MESSAGE(joined << " viewers joined and left");
@@ -248,7 +232,7 @@ TEST_CASE("stream.mp4 of an H.265 stream carries it as hvc1 with its codec strin
   REQUIRE(head);
   CHECK(head->status == 200);
   CHECK(std::regex_match(head->get_header_value("Content-Type"), std::regex(R"(video/mp4; codecs="hvc1\.1\.6\.L\d+(\.[0-9A-F]+)*")")));
-  auto [code, out] = probe_streams(http_url(d, "/api/stream.mp4?src=hevc&duration=3"));
+  auto [code, out] = ffprobe_count_streams(d.http_url("/api/stream.mp4?src=hevc&duration=3"));
   CHECK(code == 0);
   std::smatch m;
   REQUIRE(std::regex_search(out, m, std::regex(R"(hevc,320,240,(\d+))")));

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/support/daemon.hpp"
+#include "tests/support/media_probe.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -51,9 +52,7 @@ TEST_CASE("mse over /api/ws: the codec answer within 3 s, then fMP4 that ffprobe
   }
   auto path = make_temp_dir() + "/mse.mp4";
   std::ofstream(path, std::ios::binary) << file;
-  auto [code, out] = run_process({"ffprobe", "-v", "error", "-count_frames", "-show_entries",
-                                  "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", path},
-                                 seconds(60));
+  auto [code, out] = ffprobe_count_streams(path);
   CHECK(code == 0);
   std::smatch m;
   REQUIRE(std::regex_search(out, m, std::regex(R"(h264,640,360,(\d+))")));

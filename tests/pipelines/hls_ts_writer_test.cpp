@@ -5,28 +5,11 @@
 #include <vector>
 
 #include "pipelines/hls/ts_writer.hpp"
+#include "tests/pipelines/caps_fixtures.hpp"
 
 using namespace sy;
 
 namespace {
-
-GstCaps* h264_caps() {
-  guint8 avcc[] = {1, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0, 4, 0x67, 0x64, 0x00, 0x1f, 1, 0, 2, 0x68, 0xee};
-  auto* data = gst_buffer_new_memdup(avcc, sizeof avcc);
-  auto* caps = gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc", "alignment", G_TYPE_STRING,
-                                   "au", "codec_data", GST_TYPE_BUFFER, data, nullptr);
-  gst_buffer_unref(data);
-  return caps;
-}
-
-GstCaps* aac_caps() {
-  guint8 asc[] = {0x14, 0x08};  // AAC-LC, 16 kHz, mono
-  auto* data = gst_buffer_new_memdup(asc, sizeof asc);
-  auto* caps = gst_caps_new_simple("audio/mpeg", "mpegversion", G_TYPE_INT, 4, "rate", G_TYPE_INT, 16000, "channels",
-                                   G_TYPE_INT, 1, "codec_data", GST_TYPE_BUFFER, data, nullptr);
-  gst_buffer_unref(data);
-  return caps;
-}
 
 GstBuffer* unit(const std::string& bytes, GstClockTime pts, bool key) {
   auto* b = gst_buffer_new_memdup(bytes.data(), bytes.size());
@@ -59,8 +42,8 @@ uint64_t pes_pts(const std::string& pes) {
 
 TEST_CASE("PAT and PMT are one packet each with a valid CRC; the PMT names H.264 and AAC-in-ADTS") {
   gst_init(nullptr, nullptr);
-  auto* h264 = h264_caps();
-  auto* aac = aac_caps();
+  auto* h264 = test::h264_avc_caps();
+  auto* aac = test::aac_lc_caps();
   auto* pcmu = gst_caps_from_string("audio/x-mulaw,rate=8000,channels=1");
   auto w = ts_writer::make({h264, pcmu, aac});
   REQUIRE(w);
@@ -90,7 +73,7 @@ TEST_CASE("PAT and PMT are one packet each with a valid CRC; the PMT names H.264
 
 TEST_CASE("a keyframe becomes Annex B with a delimiter and the parameter sets, in 188-byte packets with PCR and PTS") {
   gst_init(nullptr, nullptr);
-  auto* h264 = h264_caps();
+  auto* h264 = test::h264_avc_caps();
   auto w = ts_writer::make({h264});
   REQUIRE(w);
   std::string idr("\0\0\x01\x90", 4);  // a 400-byte NAL unit: IDR slice
@@ -117,7 +100,7 @@ TEST_CASE("a keyframe becomes Annex B with a delimiter and the parameter sets, i
 
 TEST_CASE("AAC frames get a 7-byte ADTS header with the profile, rate index, channels and length; counters run on") {
   gst_init(nullptr, nullptr);
-  auto* aac = aac_caps();
+  auto* aac = test::aac_lc_caps();
   auto w = ts_writer::make({aac});
   REQUIRE(w);
   CHECK_FALSE(w->has_video());

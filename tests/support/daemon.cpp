@@ -109,6 +109,10 @@ std::string daemon_process::rtsp_url(const std::string& name) const {
   return "rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/" + name;
 }
 
+std::string daemon_process::http_url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(api_port) + path;
+}
+
 std::string url_encode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

@@ -43,6 +43,8 @@ class daemon_process {
 
   httplib::Client client() const;
   std::string rtsp_url(const std::string& name) const;
+  /// http://127.0.0.1:<api port><path>.
+  std::string http_url(const std::string& path) const;
 };
 
 /// How many daemons under test printed a sanitizer report (test_main fails then).

@@ -48,6 +48,12 @@ int frames_so_far(const std::string& out) {
   return frames;
 }
 
+std::pair<int, std::string> ffprobe_count_streams(const std::string& url_or_file) {
+  return run_process({"ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                      "stream=codec_name,width,height,sample_rate,nb_read_frames", "-of", "csv=p=0", url_or_file},
+                     std::chrono::seconds(60));
+}
+
 int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport, int timeout_s) {
   auto [code, out] = run_process(ffmpeg_reader_argv(url, seconds, transport), std::chrono::seconds(timeout_s));
   if (code == 0) return frames_so_far(out);

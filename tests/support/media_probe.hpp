@@ -24,6 +24,11 @@ std::pair<int, std::string> ffprobe_entries(const std::string& url, const std::s
 /// {exit code, flags of the first video packet a new client gets ("K_" for a keyframe)}.
 std::pair<int, std::string> first_video_packet_flags(const std::string& url, const std::string& transport);
 
+/// ffprobe decodes every frame of `url_or_file` (any container): {exit code, one csv
+/// line per stream: codec_name,width,height,nb_read_frames for video,
+/// codec_name,sample_rate,nb_read_frames for audio}.
+std::pair<int, std::string> ffprobe_count_streams(const std::string& url_or_file);
+
 /// ffmpeg reads `seconds` of media from `url` (copy, no decode); returns the number
 /// of video frames it counted, -1 if ffmpeg failed.
 int ffmpeg_count_frames(const std::string& url, int seconds, const std::string& transport = "tcp",

@@ -5,29 +5,11 @@
 #include <vector>
 
 #include "pipelines/mp4/fmp4_writer.hpp"
+#include "tests/pipelines/caps_fixtures.hpp"
 
 using namespace sy;
 
 namespace {
-
-GstCaps* h264_caps() {
-  guint8 avcc[] = {1, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0, 4, 0x67, 0x64, 0x00, 0x1f, 1, 0, 2, 0x68, 0xee};
-  auto* data = gst_buffer_new_memdup(avcc, sizeof avcc);
-  auto* caps = gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc", "alignment", G_TYPE_STRING,
-                                   "au", "codec_data", GST_TYPE_BUFFER, data, "width", G_TYPE_INT, 1280, "height",
-                                   G_TYPE_INT, 720, nullptr);
-  gst_buffer_unref(data);
-  return caps;
-}
-
-GstCaps* aac_caps() {
-  guint8 asc[] = {0x14, 0x08};  // AAC-LC, 16 kHz, mono
-  auto* data = gst_buffer_new_memdup(asc, sizeof asc);
-  auto* caps = gst_caps_new_simple("audio/mpeg", "mpegversion", G_TYPE_INT, 4, "rate", G_TYPE_INT, 16000, "channels",
-                                   G_TYPE_INT, 1, "codec_data", GST_TYPE_BUFFER, data, nullptr);
-  gst_buffer_unref(data);
-  return caps;
-}
 
 uint32_t be32(const std::string& s, size_t at) {
   return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
@@ -52,8 +34,8 @@ TEST_CASE("codecs and MIME come from the tracks the writer carries; others are l
   gst_init(nullptr, nullptr);
   auto* pcmu = gst_caps_from_string("audio/x-mulaw,rate=8000,channels=1");
   auto* bytestream = gst_caps_from_string("video/x-h264,stream-format=byte-stream,alignment=au");
-  auto* h264 = h264_caps();
-  auto* aac = aac_caps();
+  auto* h264 = test::h264_avc_caps();
+  auto* aac = test::aac_lc_caps();
   auto* opus = gst_caps_from_string("audio/x-opus,channel-mapping-family=0,channels=2,rate=48000");
   auto w = fmp4_writer::make({h264, pcmu, aac});
   REQUIRE(w);
@@ -72,8 +54,8 @@ TEST_CASE("codecs and MIME come from the tracks the writer carries; others are l
 
 TEST_CASE("an init segment is ftyp + moov with a trak and a trex per track; a fragment is moof + mdat with the unit") {
   gst_init(nullptr, nullptr);
-  auto* h264 = h264_caps();
-  auto* aac = aac_caps();
+  auto* h264 = test::h264_avc_caps();
+  auto* aac = test::aac_lc_caps();
   auto w = fmp4_writer::make({h264, aac});
   REQUIRE(w);
   auto init = w->init_segment();

@@ -158,3 +158,22 @@ TEST_CASE("the web page at / lists, adds and deletes streams; its player plays o
   CHECK(page_until(b, "document.body.dataset.mode === 'mjpeg' && document.getElementById('mjpeg').naturalWidth === 320"));
   b.screenshot(artifacts_dir() + "/browser-player-mjpeg.png");
 }
+
+TEST_CASE("the player falls back to the browser's HLS without MSE (Safari on iOS), and to MJPEG without either") {
+  daemon_process d{"streams:\n  pattern: \"test:?size=320x240&fps=25\"\n"};
+  auto base = "http://127.0.0.1:" + std::to_string(d.api_port) + "/";
+  {
+    browser b;
+    REQUIRE(b.ok());
+    REQUIRE(b.add_init_script("delete window.MediaSource; delete window.ManagedMediaSource;"));
+    REQUIRE(b.navigate(base + "stream.html?src=pattern"));
+    CHECK(page_until(b, "document.body.dataset.mode === 'hls' && document.getElementById('video').currentTime > 1"));
+    b.screenshot(artifacts_dir() + "/browser-player-fallback-hls.png");
+  }
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.add_init_script("delete window.MediaSource; HTMLMediaElement.prototype.canPlayType = () => '';"));
+  REQUIRE(b.navigate(base + "stream.html?src=pattern"));
+  CHECK(page_until(b, "document.body.dataset.mode === 'mjpeg' && document.getElementById('mjpeg').naturalWidth === 320"));
+  b.screenshot(artifacts_dir() + "/browser-player-fallback-mjpeg.png");
+}

@@ -79,6 +79,18 @@ bool browser::navigate(const std::string& url) {
   return false;
 }
 
+bool browser::add_init_script(const std::string& script) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("source");
+  w.String(script.c_str());
+  w.EndObject();
+  call("Page.enable", "{}", std::chrono::seconds(10));  // scripts for new documents need it
+  auto reply = call("Page.addScriptToEvaluateOnNewDocument", buf.GetString(), std::chrono::seconds(10));
+  return reply.find("\"identifier\"") != std::string::npos;
+}
+
 std::string browser::evaluate(const std::string& expression, std::chrono::milliseconds timeout, std::string* error) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};

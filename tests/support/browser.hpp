@@ -23,6 +23,9 @@ class browser {
   /// Runs `expression` in the page (a promise is awaited) and returns its value as
   /// JSON text ("" on a timeout or exception; `error` then says what happened).
   std::string evaluate(const std::string& expression, std::chrono::milliseconds timeout, std::string* error = nullptr);
+  /// Runs `script` in every document loaded from now on, before its own scripts
+  /// (e.g. to take a browser feature away); false if Chromium refused it.
+  bool add_init_script(const std::string& script);
   /// Saves a PNG of the page to `path`; false if it could not.
   bool screenshot(const std::string& path);
 

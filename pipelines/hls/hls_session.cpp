@@ -28,7 +28,7 @@ std::unique_ptr<hls_session> hls_session::make(std::shared_ptr<mp4_viewer> viewe
     return nullptr;
   }
   std::lock_guard<std::mutex> lock{self->mutex_};
-  self->pump(milliseconds(0), true);  // the cached GOP: the first segments
+  self->pump(milliseconds(0), true);  // the cached GOP: the first segment
   return self;
 }
 
@@ -118,13 +118,11 @@ std::string hls_session::playlist(const std::string& id, milliseconds wait) {
                     std::to_string(target_seconds_) + "\n#EXT-X-MEDIA-SEQUENCE:" + std::to_string(from) + "\n";
   if (!ts) out += "#EXT-X-MAP:URI=\"init.mp4?id=" + id + "\"\n";
   char extinf[48];
-  for (uint64_t n = from; n < to; ++n) {
-    double seconds = double(n == 0 ? cut_after_ : segment_target) / GST_SECOND;
-    for (auto& s : done_)
-      if (s.n == n) seconds = s.seconds;
-    std::snprintf(extinf, sizeof extinf, "#EXTINF:%.3f,\n", seconds);
+  for (auto& s : done_) {  // every listed segment is made
+    if (s.n < from || s.n >= to) continue;
+    std::snprintf(extinf, sizeof extinf, "#EXTINF:%.3f,\n", s.seconds);
     out += extinf;
-    out += (ts ? "segment.ts?id=" : "segment.m4s?id=") + id + "&n=" + std::to_string(n) + "\n";
+    out += (ts ? "segment.ts?id=" : "segment.m4s?id=") + id + "&n=" + std::to_string(s.n) + "\n";
   }
   if (ended_ && to == next_n_) out += "#EXT-X-ENDLIST\n";
   return out;

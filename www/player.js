@@ -68,7 +68,7 @@ function playMSE() {
       ws.onerror = () => finish(false, 'WebSocket error');
       ws.onclose = () => finish(false, 'the connection closed');
     });
-    video.addEventListener('timeupdate', () => { if (video.currentTime > 0) { setMode('mse'); finish(true); } });
+    video.addEventListener('timeupdate', () => { if (!done && video.currentTime > 0) { setMode('mse'); finish(true); } });
     setTimeout(() => finish(false, 'nothing played within 8 s'), 8000);
   });
 }
@@ -86,7 +86,7 @@ function playHLS() {
     };
     video.hidden = false;
     video.onerror = () => finish(false, (video.error && video.error.message) || 'cannot play');
-    video.addEventListener('timeupdate', () => { if (video.currentTime > 0) { setMode('hls'); finish(true); } });
+    video.addEventListener('timeupdate', () => { if (!done && video.currentTime > 0) { setMode('hls'); finish(true); } });
     video.src = 'api/stream.m3u8?src=' + encodeURIComponent(src);
     video.play().catch(() => {});
     setTimeout(() => finish(false, 'nothing played within 10 s'), 10000);

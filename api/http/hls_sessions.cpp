@@ -65,11 +65,6 @@ std::shared_ptr<hls_sessions::viewer> hls_sessions::find(const std::string& id) 
   return it->second.v;
 }
 
-size_t hls_sessions::size() const {
-  std::lock_guard<std::mutex> lock{mutex_};
-  return sessions_.size();
-}
-
 std::string hls_sessions::master_playlist(const viewer& v, const std::string& id) {
   // BANDWIDTH matters to Safari, CODECS to smooth playback (as go2rtc sends them).
   return "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=192000,CODECS=\"" + v.session->codecs() + "\"\nhls/playlist.m3u8?id=" +

@@ -43,7 +43,6 @@ class hls_sessions {
                    const std::string& accepted, int& status, std::string& error);
   /// The session `id`, its keep-alive renewed; nullptr if there is none.
   std::shared_ptr<viewer> find(const std::string& id);
-  size_t size() const;
 
   /// The master playlist that points a player at session `id`'s media playlist.
   static std::string master_playlist(const viewer& v, const std::string& id);
@@ -55,7 +54,7 @@ class hls_sessions {
   };
   void reap();
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   std::map<std::string, entry> sessions_;
   std::mt19937_64 random_{std::random_device{}()};

@@ -1,0 +1,138 @@
+// The control plane at scale (issue 10's workloads), Switchyard and go2rtc v1.9.9
+// (if present) in the same run, each on a temporary config:
+//  - storm: 64 keep-alive clients x 300 PUTs of new names (the registry grows from
+//    0 to 19,200 streams), every answer checked;
+//  - then one client deleting streams one by one for a few seconds;
+//  - sequential PUT (new name) + DELETE with one client on a registry already
+//    holding 100, 1,000 and 10,000 streams: does a change cost the same?
+// Sources are rtsp://127.0.0.1:1/... (never watched, never connected).
+//   control_plane_scale_bench [clients] [puts per client]   (default 64 300)
+#include <gst/gst.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "bench/bench_util.hpp"
+#include "bench/go2rtc_peer.hpp"
+#include "tests/support/daemon.hpp"
+
+using namespace std::chrono;
+
+namespace {
+
+std::string put_path(const std::string& name) {
+  return "/api/streams?name=" + name + "&src=rtsp%3A%2F%2F127.0.0.1%3A1%2F" + name;
+}
+
+void storm(const char* who, int port, int clients, int puts) {
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
+  std::atomic<long> errors{0};
+  std::atomic<bool> first_error{true};
+  std::vector<std::thread> threads;
+  auto start = steady_clock::now();
+  for (int i = 0; i < clients; ++i)
+    threads.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", port);
+      c.set_keep_alive(true);
+      c.set_read_timeout(60, 0);
+      for (int k = 0; k < puts; ++k) {
+        auto t0 = steady_clock::now();
+        auto res = c.Put(put_path("s" + std::to_string(i) + "_" + std::to_string(k)).c_str());
+        latencies[size_t(i)].push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+        if (!res || res->status != 200) {
+          ++errors;
+          if (first_error.exchange(false))
+            std::printf("%-10s first error: %s\n", who,
+                        res ? (std::to_string(res->status) + " " + res->body.substr(0, 80)).c_str()
+                            : httplib::to_string(res.error()).c_str());
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  double elapsed = duration<double>(steady_clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::printf("%-10s storm, %d clients x %d PUTs of new names: %7.0f req/s  p50 %.1f ms  p99 %.1f ms  %ld errors\n",
+              who, clients, puts, double(all.size()) / elapsed, sy::bench::percentile(all, 50),
+              sy::bench::percentile(all, 99), errors.load());
+}
+
+// One client, `op` per request for `seconds`: requests/s.
+double sequential(int port, double seconds, const std::function<bool(httplib::Client&, int)>& op, long& errors) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_keep_alive(true);
+  c.set_read_timeout(60, 0);
+  auto start = steady_clock::now();
+  int n = 0;
+  while (duration<double>(steady_clock::now() - start).count() < seconds)
+    if (!op(c, n++)) ++errors;
+  return n / duration<double>(steady_clock::now() - start).count();
+}
+
+void delete_one_by_one(const char* who, int port, int clients, int puts) {
+  long errors = 0;
+  double rate = sequential(port, 5, [&](httplib::Client& c, int n) {
+    auto res = c.Delete(("/api/streams?src=s" + std::to_string(n % clients) + "_" + std::to_string(n / clients)).c_str());
+    return res && res->status == 200;
+  }, errors);
+  (void)puts;
+  std::printf("%-10s one client deleting them one by one: %7.0f DELETE/s  %ld errors\n", who, rate, errors);
+}
+
+std::string configured(int n) {
+  std::string yaml = "streams:\n";
+  for (int i = 0; i < n; ++i) yaml += "  pre" + std::to_string(i) + ": rtsp://127.0.0.1:1/pre" + std::to_string(i) + "\n";
+  return yaml;
+}
+
+void sequential_at(const char* who, int port, int existing) {
+  long errors = 0;
+  std::string first_error;
+  double put = sequential(port, 3, [&](httplib::Client& c, int n) {
+    auto res = c.Put(put_path("q" + std::to_string(n)).c_str());
+    if (res && res->status != 200 && first_error.empty()) first_error = std::to_string(res->status) + " " + res->body;
+    return res && res->status == 200;
+  }, errors);
+  double del = sequential(port, 3, [](httplib::Client& c, int n) {
+    auto res = c.Delete(("/api/streams?src=q" + std::to_string(n)).c_str());
+    return res && res->status == 200;
+  }, errors);
+  std::printf("%-10s one client, %5d streams present: %6.0f PUT/s  %6.0f DELETE/s (persisted)  %ld errors %s\n", who,
+              existing, put, del, errors, first_error.substr(0, 80).c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gst_init(&argc, &argv);
+  int clients = argc > 1 ? std::atoi(argv[1]) : 64;
+  int puts = argc > 2 ? std::atoi(argv[2]) : 300;
+  bool peer = !sy::bench::go2rtc_peer::binary().empty();
+  {
+    sy::test::daemon_process d;
+    storm("switchyard", d.api_port, clients, puts);
+    delete_one_by_one("switchyard", d.api_port, clients, puts);
+  }
+  if (peer) {
+    sy::bench::go2rtc_peer g{"streams:\n"};
+    storm("go2rtc", g.api_port, clients, puts);
+    std::printf("%-10s still answering after the storm: %s\n", "go2rtc", g.up() ? "yes" : "no (the process is gone)");
+    if (g.up()) delete_one_by_one("go2rtc", g.api_port, clients, puts);
+  }
+  for (int existing : {100, 1000, 10000}) {
+    {
+      sy::test::daemon_process d{configured(existing)};
+      sequential_at("switchyard", d.api_port, existing);
+    }
+    if (peer) {
+      sy::bench::go2rtc_peer g{configured(existing)};
+      sequential_at("go2rtc", g.api_port, existing);
+    }
+  }
+  return 0;
+}

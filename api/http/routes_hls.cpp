@@ -14,7 +14,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds segment_wait{3000};  // a request for the segment being built waits this long
+constexpr milliseconds segment_wait{3000};  // how long a playlist or segment request waits for a segment
 
 void allow_any_origin(httplib::Response& res) { res.set_header("Access-Control-Allow-Origin", "*"); }
 

@@ -58,9 +58,8 @@ void ws_client::drop() {
   fd_ = -1;
 }
 
-bool ws_client::send(uint8_t opcode, const std::string& payload) {
-  if (fd_ < 0) return false;
-  std::string f(1, char(0x80 | opcode));
+std::string masked_frame(uint8_t first, const std::string& payload, const uint8_t mask[4]) {
+  std::string f(1, char(first));
   if (payload.size() < 126) {
     f.push_back(char(0x80 | payload.size()));
   } else {
@@ -68,11 +67,17 @@ bool ws_client::send(uint8_t opcode, const std::string& payload) {
     f.push_back(char(payload.size() >> 8));
     f.push_back(char(payload.size() & 0xFF));
   }
+  f.append(reinterpret_cast<const char*>(mask), 4);
+  for (size_t i = 0; i < payload.size(); ++i) f.push_back(char(payload[i] ^ mask[i % 4]));
+  return f;
+}
+
+bool ws_client::send(uint8_t opcode, const std::string& payload) {
+  if (fd_ < 0) return false;
   uint8_t mask[4];
   std::random_device rd;
   for (auto& m : mask) m = uint8_t(rd());
-  f.append(reinterpret_cast<char*>(mask), 4);
-  for (size_t i = 0; i < payload.size(); ++i) f.push_back(char(payload[i] ^ mask[i % 4]));
+  auto f = masked_frame(uint8_t(0x80 | opcode), payload, mask);
   return ::send(fd_, f.data(), f.size(), MSG_NOSIGNAL) == ssize_t(f.size());
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace sy::test {
@@ -36,5 +37,9 @@ class ws_client {
   std::string reply_;
   std::string in_;
 };
+
+/// A client's frame as RFC 6455 sends it: `first` (FIN, RSV, opcode), the length
+/// (payloads under 64 KiB), the mask and the masked payload.
+std::string masked_frame(uint8_t first, const std::string& payload, const uint8_t mask[4]);
 
 }  // namespace sy::test

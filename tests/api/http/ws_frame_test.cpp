@@ -3,26 +3,16 @@
 #include <string>
 
 #include "api/http/ws_frame.hpp"
+#include "tests/support/ws_client.hpp"
 
 using namespace sy;
 
 namespace {
 
-// A client frame: masked with `mask`.
+// A client frame, masked with `mask` (RFC 6455's example mask by default).
 std::string client_frame(uint8_t first, const std::string& payload, const uint8_t mask[4] = nullptr) {
   static const uint8_t default_mask[4] = {0x37, 0xfa, 0x21, 0x3d};
-  if (!mask) mask = default_mask;
-  std::string f(1, char(first));
-  if (payload.size() < 126) {
-    f.push_back(char(0x80 | payload.size()));
-  } else {
-    f.push_back(char(0x80 | 126));
-    f.push_back(char(payload.size() >> 8));
-    f.push_back(char(payload.size() & 0xFF));
-  }
-  f.append(reinterpret_cast<const char*>(mask), 4);
-  for (size_t i = 0; i < payload.size(); ++i) f.push_back(char(payload[i] ^ mask[i % 4]));
-  return f;
+  return sy::test::masked_frame(first, payload, mask ? mask : default_mask);
 }
 
 }  // namespace

@@ -4,33 +4,46 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <stdexcept>
 
 namespace sy::test {
 
 child_process::child_process(std::vector<std::string> argv, std::string stdin_text) {
+  // posix_spawn, not fork: tests start processes from several threads at once, and a
+  // forked child of this (sanitized, multi-threaded) process that allocates before exec
+  // can deadlock on a lock another thread held at fork time. Such a child never execs,
+  // and it keeps open every pipe it inherited, so other processes' readers never see
+  // end of file either. posix_spawn runs nothing of ours in the child.
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   int out[2], in[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-  pid_ = fork();
-  if (pid_ == 0) {
-    dup2(in[0], 0);
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    setpgid(0, 0);
-    // The test runner blocks signals for its own reasons; the child must not inherit that.
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setpgroup(&attr, 0);  // its own group, so the destructor kills what it started
+  // The test runner blocks signals for its own reasons; the child must not inherit that.
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+  int rc = posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    for (int fd : {out[0], out[1], in[0], in[1]}) close(fd);
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
   close(out[1]);
   close(in[0]);

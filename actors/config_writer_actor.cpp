@@ -1,49 +1,97 @@
 #include "actors/config_writer_actor.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstring>
+#include <chrono>
 #include <vector>
 
+#include "actors/config/config_files.hpp"
+#include "actors/config/config_journal.hpp"
+#include "actors/config/config_text.hpp"
 #include "pipelines/log.hpp"
 
 namespace sy {
 namespace {
 
+constexpr auto yaml_catch_up = std::chrono::seconds(1);
+constexpr size_t journal_limit = 8u << 20;  // rewrite the YAML early past this
+
 struct writer_state {
   static constexpr const char* name = "config_writer";
   std::string path;
-  YAML::Node doc;
+  std::string journal;
+  config_text doc{""};
+  int journal_fd = -1;          // -1: no usable journal; flushes rewrite the YAML
+  size_t journal_bytes = 0;
+  std::string queued;           // journal lines of the changes not yet flushed
   std::vector<caf::typed_response_promise<bool>> pending;
   bool flush_queued = false;
+  bool compact_queued = false;
+  bool yaml_behind = false;     // the journal holds changes the YAML file lacks
+
+  ~writer_state() {
+    if (yaml_behind) compact();  // a clean stop leaves the YAML file complete
+    close_journal();
+  }
+
+  void close_journal() {
+    if (journal_fd >= 0) ::close(journal_fd);
+    journal_fd = -1;
+  }
+
+  // Rewrites the YAML file from the document, then restarts the journal for it.
+  // A crash between the two leaves a journal whose header names the old file, which
+  // replay ignores; everything in it is in the new file.
+  std::string compact() {
+    auto text = doc.render();
+    auto error = write_file_atomically(path, text);
+    if (!error.empty()) return error;
+    yaml_behind = false;
+    restart_journal(text);
+    return {};
+  }
+
+  void restart_journal(const std::string& yaml_text) {
+    close_journal();
+    auto header = journal_header(text_hash(yaml_text));
+    auto error = write_file_atomically(journal, header, &journal_fd);
+    if (!error.empty()) {
+      journal_fd = -1;
+      log_line('W', "config", "journal " + journal + ": " + error + "; each change rewrites the file");
+    }
+    journal_bytes = header.size();
+  }
+
+  // Makes every queued change durable; empty on success, else the reason.
+  std::string flush() {
+    if (journal_fd >= 0 && names_open_file(journal, journal_fd)) {
+      auto error = append_durably(journal_fd, queued);
+      if (error.empty()) {
+        journal_bytes += queued.size();
+        yaml_behind = true;
+        return {};
+      }
+      log_line('W', "config", "journal " + journal + ": " + error);
+    }
+    return compact();  // no usable journal: the YAML file itself, now
+  }
 };
-
-// Writes `text` to `path` atomically (temp file, fsync, rename, fsync of the
-// directory); empty on success, else the reason.
-std::string write_file_atomically(const std::string& path, const std::string& text);
-
-YAML::Node sources_node(const std::vector<std::string>& sources) {
-  if (sources.size() == 1) return YAML::Node(sources.front());
-  YAML::Node list(YAML::NodeType::Sequence);
-  for (auto& s : sources) list.push_back(s);
-  return list;
-}
 
 config_writer_actor::behavior_type writer_behavior(config_writer_actor::stateful_pointer<writer_state> self,
                                                    std::string path, std::string document) {
   auto& st = self->state;
   st.path = std::move(path);
-  try {
-    st.doc = document.empty() ? YAML::Node(YAML::NodeType::Map) : YAML::Load(document);
-  } catch (const YAML::Exception&) {
-    st.doc = YAML::Node(YAML::NodeType::Map);
-  }
-  if (!st.doc.IsMap()) st.doc = YAML::Node(YAML::NodeType::Map);
-  auto queue = [self]() -> caf::typed_response_promise<bool> {
+  st.journal = journal_path(st.path);
+  st.doc = config_text{document};
+  bool exists = false;
+  auto on_disk = read_whole_file(st.path, exists);
+  if (exists && on_disk == document) st.restart_journal(on_disk);
+  else if (!exists && document.empty()) st.restart_journal("");
+  else if (auto error = st.compact(); !error.empty())  // a replayed journal: bring the file up to date
+    log_line('E', "config", "write " + st.path + " failed: " + error);
+  auto queue = [self](const config_change& c) -> caf::typed_response_promise<bool> {
     auto& st = self->state;
+    st.queued += encode_change(c);
     if (!st.flush_queued) {
       st.flush_queued = true;
       self->send(self, flush_atom::value);  // behind every change already queued
@@ -53,60 +101,39 @@ config_writer_actor::behavior_type writer_behavior(config_writer_actor::stateful
   };
   return {
       [=](persist_atom, const std::string& name, const std::vector<std::string>& sources) {
-        auto streams = self->state.doc["streams"];
-        if (sources.empty()) {
-          if (streams.IsMap()) streams.remove(name);
-        } else {
-          self->state.doc["streams"][name] = sources_node(sources);
-        }
-        return queue();
+        self->state.doc.set_stream(name, sources);
+        return queue({config_change::stream, name, sources, false});
       },
       [=](preload_atom, const std::string& name, bool on) {
-        if (on) self->state.doc["preload"][name] = "video&audio";
-        else if (self->state.doc["preload"].IsMap()) self->state.doc["preload"].remove(name);
-        return queue();
+        self->state.doc.set_preload(name, on);
+        return queue({config_change::preload, name, {}, on});
       },
       [=](flush_atom) {
         auto& st = self->state;
         st.flush_queued = false;
-        YAML::Emitter out;
-        out << st.doc;
-        auto error = write_file_atomically(st.path, std::string(out.c_str()) + "\n");
+        auto error = st.flush();
+        st.queued.clear();
         if (!error.empty()) log_line('E', "config", "write " + st.path + " failed: " + error);
         for (auto& rp : st.pending) {
           if (error.empty()) rp.deliver(true);
           else rp.deliver(make_error(errc::persist_failed, "config: " + error));
         }
         st.pending.clear();
+        if (st.yaml_behind && st.journal_bytes > journal_limit) {
+          self->send(self, compact_atom::value);
+        } else if (st.yaml_behind && !st.compact_queued) {
+          st.compact_queued = true;
+          self->delayed_send(self, yaml_catch_up, compact_atom::value);
+        }
+      },
+      [=](compact_atom) {
+        auto& st = self->state;
+        st.compact_queued = false;
+        if (!st.yaml_behind) return;
+        if (auto error = st.compact(); !error.empty())
+          log_line('W', "config", "write " + st.path + " failed: " + error + "; the journal keeps the changes");
       },
   };
-}
-
-std::string write_file_atomically(const std::string& path, const std::string& text) {
-  auto tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return std::strerror(errno);
-  size_t done = 0;
-  while (done < text.size()) {
-    auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      auto e = std::strerror(errno);
-      ::close(fd);
-      return e;
-    }
-    done += size_t(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return std::strerror(errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return std::strerror(errno);
-  auto slash = path.rfind('/');
-  auto dir = slash == std::string::npos ? std::string{"."} : path.substr(0, slash + 1);
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);  // the rename itself must survive a power cut
-    ::close(dfd);
-  }
-  return {};
 }
 
 }  // namespace

@@ -169,6 +169,7 @@ using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using changed_atom = caf::atom_constant<caf::atom("changed")>;
 using persist_atom = caf::atom_constant<caf::atom("persist")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using compact_atom = caf::atom_constant<caf::atom("compact")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using linger_atom = caf::atom_constant<caf::atom("linger")>;
@@ -229,11 +230,13 @@ using registry_actor = caf::typed_actor<
 // on disk (group commit); errc::persist_failed if the write failed.
 // persist: a stream's sources (empty: remove the stream).
 // preload: a stream's preload entry.
-// flush:   internal: write what is queued.
+// flush:   internal: make what is queued durable (the journal).
+// compact: internal: bring the YAML file up to date, restart the journal.
 using config_writer_actor = caf::typed_actor<
     caf::replies_to<persist_atom, std::string, std::vector<std::string>>::with<bool>,
     caf::replies_to<preload_atom, std::string, bool>::with<bool>,
-    caf::reacts_to<flush_atom>>;
+    caf::reacts_to<flush_atom>,
+    caf::reacts_to<compact_atom>>;
 
 /// Registers the serialisable types above with an actor system config.
 void register_protocol(caf::actor_system_config& cfg);

@@ -2,8 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unordered_map>
+
 #include <fstream>
 #include <sstream>
+
+#include "actors/config/config_journal.hpp"
 
 namespace sy {
 
@@ -82,6 +86,8 @@ std::string apply_config_text(const std::string& text, daemon_config& out) {
     if (auto err = apply_settings(cdoc["switchyard"], out); !err.empty()) return err;
     if (auto streams = cdoc["streams"]) {
       if (!streams.IsMap() && !streams.IsNull()) return "streams: must be a map";
+      std::unordered_map<std::string, size_t> index;  // merging by name stays linear at 10k streams
+      for (size_t i = 0; i < out.streams.size(); ++i) index.emplace(out.streams[i].first, i);
       for (auto kv : streams) {
         auto name = kv.first.as<std::string>();
         std::vector<std::string> sources;
@@ -91,13 +97,13 @@ std::string apply_config_text(const std::string& text, daemon_config& out) {
           sources.push_back(kv.second.as<std::string>());
         }  // a null stream (name only) has no source: kept out, as go2rtc does
         if (sources.empty()) continue;
-        bool replaced = false;
-        for (auto& existing : out.streams)
-          if (existing.first == name) {
-            existing.second = sources;
-            replaced = true;
-          }
-        if (!replaced) out.streams.emplace_back(name, sources);
+        auto known = index.find(name);
+        if (known != index.end()) {
+          out.streams[known->second].second = sources;
+        } else {
+          index.emplace(name, out.streams.size());
+          out.streams.emplace_back(name, sources);
+        }
       }
     }
     if (auto preload = cdoc["preload"]; preload && preload.IsMap())
@@ -120,6 +126,8 @@ std::string load_config(const std::vector<std::string>& paths, daemon_config& ou
     } else if (i > 0) {
       return "config: cannot read " + paths[i];
     }  // a missing first file is created on the first change, as go2rtc does
+    // Changes acknowledged but not yet in the first file are in its journal.
+    if (i == 0) text = replay_journal(paths[i], text, out.journal_note);
     auto err = apply_config_text(text, out);
     if (!err.empty()) return paths[i] + ": " + err;
     if (i == 0) {

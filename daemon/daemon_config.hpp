@@ -23,7 +23,8 @@ struct daemon_config {
   std::vector<std::pair<std::string, std::vector<std::string>>> streams;  // file order
   std::vector<std::string> preload;
   std::string config_path;  // the first file: where API changes are persisted
-  std::string first_document;  // its text as loaded
+  std::string first_document;  // its text as loaded, with its journal replayed
+  std::string journal_note;    // what replaying the journal did, if anything
 };
 
 /// go2rtc's built-in default when no -c is given: a demo test pattern.

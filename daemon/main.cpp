@@ -207,6 +207,7 @@ int main(int argc, char** argv) {
   gst_init(nullptr, nullptr);
   sy::log_line('I', "app", std::string{"switchyard "} + SWITCHYARD_VERSION +
                                (a.configs.empty() ? " (embedded default config)" : " config=" + cfg.config_path));
+  if (!cfg.journal_note.empty()) sy::log_line('I', "config", "journal: " + cfg.journal_note);
   auto code = run(cfg, a.configs.empty());
   gst_deinit();
   return code;

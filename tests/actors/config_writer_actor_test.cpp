@@ -1,5 +1,6 @@
-// The config writer without a daemon: group commit, atomic replacement, the rest of
-// the file kept, and a failed write reported to every change it carried.
+// The config writer without a daemon: group commit into the journal, the YAML file
+// catching up by atomic replacement, the rest of the file kept, and a failed write
+// reported to every change it carried.
 #include <doctest/doctest.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -8,23 +9,25 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "actors/config_writer_actor.hpp"
 #include "tests/support/actor_fixture.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/durable_config.hpp"
 
 using namespace sy;
 
 namespace {
 
-// Counts the times a file is replaced by a rename into its directory.
-struct rename_counter {
+// Counts inotify events of `mask` (a rename into the directory, a write) on one file.
+struct event_counter {
   int fd = inotify_init1(IN_NONBLOCK);
   std::string name;
-  rename_counter(const std::string& dir, std::string file) : name(std::move(file)) {
-    inotify_add_watch(fd, dir.c_str(), IN_MOVED_TO);
+  event_counter(const std::string& dir, std::string file, uint32_t mask) : name(std::move(file)) {
+    inotify_add_watch(fd, dir.c_str(), mask);
   }
-  ~rename_counter() { close(fd); }
+  ~event_counter() { close(fd); }
   int count() {
     int n = 0;
     alignas(inotify_event) char buf[8192];
@@ -62,36 +65,55 @@ const std::string document = "# a user's file\napi:\n  listen: \":1984\"\nstream
 
 }  // namespace
 
-TEST_CASE("changes queued together are written in one atomic replacement and each is acknowledged on disk") {
+TEST_CASE("changes queued together share one journal append, each is acknowledged on disk, and the YAML file catches up") {
   test::actor_env env;
   auto dir = test::make_temp_dir();
   auto path = dir + "/switchyard.yaml";
   std::ofstream(path) << document;
-  rename_counter renames{dir, "switchyard.yaml"};
+  event_counter renames{dir, "switchyard.yaml", IN_MOVED_TO};
   auto writer = spawn_config_writer(env.sys, path, document);
+  event_counter appends{dir, "switchyard.yaml.journal", IN_MODIFY};
   constexpr int changes = 100;
   caf::scoped_actor self{env.sys};
   env.sys.spawn(burst, writer, changes, caf::actor{self});
   int acknowledged = 0;
   self->receive([&](int n) { acknowledged = n; }, caf::after(std::chrono::seconds(60)) >> [] {});
   CHECK(acknowledged == changes);
-  auto file = YAML::LoadFile(path);
+  // Durable at once: what a restart would load has every change.
+  auto durable = test::durable_config(path);
+  CHECK(durable["streams"].size() == changes + 1);
+  CHECK(durable["streams"]["cam42"].as<std::string>() == "rtsp://10.0.0.1/42");
+  auto writes = appends.count();
+  CHECK(writes >= 1);
+  CHECK(writes < changes);  // group commit: far fewer appends than changes
+
+  // The YAML file itself within a second or so, the rest of the file kept as it was.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto text = test::read_text_file(path);
+  CHECK(text.rfind(document.substr(0, document.find("streams:")), 0) == 0);  // comment and api: byte for byte
+  CHECK(text.find("switchyard:\n  linger: 5s\n") != std::string::npos);
+  auto file = YAML::Load(text);
   CHECK(file["streams"].size() == changes + 1);
   CHECK(file["streams"]["cam42"].as<std::string>() == "rtsp://10.0.0.1/42");
-  CHECK(file["api"]["listen"].as<std::string>() == ":1984");  // the rest of the file is kept
-  CHECK(file["switchyard"]["linger"].as<std::string>() == "5s");
-  auto writes = renames.count();
-  CHECK(writes >= 1);
-  CHECK(writes < changes);  // group commit: far fewer writes than changes
+  CHECK(renames.count() == 1);  // one rewrite of the file for the whole burst
+  CHECK(test::read_text_file(path + ".journal").find('\n') == test::read_text_file(path + ".journal").size() - 1);
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
 
-  // Removing a stream and toggling preload are written the same way.
+  // Removing a stream and toggling preload are made durable the same way.
   CHECK(test::ask<bool>(env.calls, writer, persist_atom::value, std::string{"cam0"}, std::vector<std::string>{}));
   CHECK(test::ask<bool>(env.calls, writer, preload_atom::value, std::string{"cam1"}, true));
+  durable = test::durable_config(path);
+  CHECK_FALSE(durable["streams"]["cam0"]);
+  CHECK(durable["preload"]["cam1"].as<std::string>() == "video&audio");
+  // A clean stop leaves the YAML file complete at once.
+  self->monitor(writer);
+  caf::anon_send_exit(writer, caf::exit_reason::user_shutdown);
+  bool stopped = false;
+  self->receive([&](caf::down_msg&) { stopped = true; }, caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(stopped);
   file = YAML::LoadFile(path);
   CHECK_FALSE(file["streams"]["cam0"]);
   CHECK(file["preload"]["cam1"].as<std::string>() == "video&audio");
-  caf::anon_send_exit(writer, caf::exit_reason::user_shutdown);
   std::filesystem::remove_all(dir);
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/support/daemon.hpp"
+#include "tests/support/durable_config.hpp"
 
 using namespace sy::test;
 
@@ -106,7 +107,7 @@ TEST_CASE("64 keep-alive clients x 500 mixed requests: no 5xx, no crash, state e
   CHECK(listed == memory);
 
   std::map<std::string, std::string> on_disk;
-  auto cfg = YAML::LoadFile(d.config_path);
+  auto cfg = durable_config(d.config_path);
   if (cfg["streams"] && cfg["streams"].IsMap())
     for (auto kv : cfg["streams"]) on_disk[kv.first.as<std::string>()] = kv.second.as<std::string>();
   CHECK(on_disk == file);

@@ -14,6 +14,7 @@
 
 #include "tests/support/api_fixture.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/durable_config.hpp"
 #include "tests/support/media_probe.hpp"
 
 using namespace sy::test;
@@ -82,7 +83,7 @@ TEST_CASE("PUT creates, GET lists and shows one, DELETE removes; all persisted t
   CHECK(one->body.find("\"consumers\": null") != std::string::npos);
   CHECK(one->body.find("\"state\": \"idle\"") != std::string::npos);
 
-  auto file = YAML::LoadFile(d.config_path);
+  auto file = durable_config(d.config_path);
   CHECK(file["streams"]["cam1"].as<std::string>() == "rtsp://admin:hunter2@127.0.0.1:1/live");
   CHECK(file["switchyard"]["linger"].as<std::string>() == "2s");  // the rest of the file is kept
   CHECK(file["streams"]["demo"].as<std::string>() == "test:?size=320x240&fps=25");
@@ -90,7 +91,7 @@ TEST_CASE("PUT creates, GET lists and shows one, DELETE removes; all persisted t
   auto two = c.Put("/api/streams?name=multi&src=test:&src=rtsp://127.0.0.1:1/x");
   REQUIRE(two);
   CHECK(two->status == 200);
-  file = YAML::LoadFile(d.config_path);
+  file = durable_config(d.config_path);
   CHECK(file["streams"]["multi"].size() == 2);
 
   auto del = c.Delete("/api/streams?src=cam1");
@@ -100,7 +101,7 @@ TEST_CASE("PUT creates, GET lists and shows one, DELETE removes; all persisted t
   REQUIRE(gone);
   CHECK(gone->status == 404);
   CHECK(gone->body.empty());
-  CHECK_FALSE(YAML::LoadFile(d.config_path)["streams"]["cam1"]);
+  CHECK_FALSE(durable_config(d.config_path)["streams"]["cam1"]);
   auto del_unknown = c.Delete("/api/streams?src=never-was");
   REQUIRE(del_unknown);
   CHECK(del_unknown->status == 200);
@@ -259,7 +260,7 @@ TEST_CASE("preload keeps a stream's source running without viewers, and is persi
   auto list = c.Get("/api/preload");
   REQUIRE(list);
   CHECK(list->body == "{\"demo\":{\"consumer\":{\"format_name\":\"preload\"},\"query\":\"video&audio\"}}");
-  CHECK(YAML::LoadFile(d.config_path)["preload"]["demo"]);
+  CHECK(durable_config(d.config_path)["preload"]["demo"]);
   auto unknown = c.Put("/api/preload?src=nope");
   REQUIRE(unknown);
   CHECK(unknown->status == 404);
@@ -267,7 +268,7 @@ TEST_CASE("preload keeps a stream's source running without viewers, and is persi
   REQUIRE(del);
   CHECK(del->status == 200);
   CHECK(c.Get("/api/preload")->body == "{}");
-  CHECK_FALSE(YAML::LoadFile(d.config_path)["preload"]["demo"]);
+  CHECK_FALSE(durable_config(d.config_path)["preload"]["demo"]);
 }
 
 TEST_CASE("PUT with another stream's name as source is persisted; unknown names and loops are refused") {
@@ -276,7 +277,7 @@ TEST_CASE("PUT with another stream's name as source is persisted; unknown names 
   auto put = c.Put("/api/streams?name=copy&src=demo");
   REQUIRE(put);
   CHECK(put->status == 200);
-  CHECK(YAML::LoadFile(d.config_path)["streams"]["copy"].as<std::string>() == "demo");
+  CHECK(durable_config(d.config_path)["streams"]["copy"].as<std::string>() == "demo");
   auto jpeg = c.Get("/api/frame.jpeg?src=copy&width=160");
   REQUIRE(jpeg);
   CHECK(jpeg->status == 200);

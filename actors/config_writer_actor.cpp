@@ -1,5 +1,6 @@
 #include "actors/config_writer_actor.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -72,8 +73,9 @@ struct writer_state {
         return {};
       }
       log_line('W', "config", "journal " + journal + ": " + error);
+      close_journal();  // it may end in a torn line now: never append after one
     }
-    return compact();  // no usable journal: the YAML file itself, now
+    return compact();  // no usable journal: the YAML file itself, now (and a new journal)
   }
 };
 
@@ -83,6 +85,7 @@ config_writer_actor::behavior_type writer_behavior(config_writer_actor::stateful
   st.path = std::move(path);
   st.journal = journal_path(st.path);
   st.doc = config_text{document};
+  malloc_trim(0);  // parsing a large file leaves megabytes of freed YAML nodes in this thread's heap
   bool exists = false;
   auto on_disk = read_whole_file(st.path, exists);
   if (exists && on_disk == document) st.restart_journal(on_disk);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <set>
 
 #include "actors/stream_actor.hpp"
@@ -32,6 +33,9 @@ struct registry_state {
   registry_actor::stateful_pointer<registry_state> self = nullptr;
   registry_settings cfg;
   std::map<std::string, entry> streams;
+  // target -> its aliases: deleting or replacing a stream finds its aliases without
+  // walking every name (10,000 streams would make each change cost that walk).
+  std::unordered_map<std::string, std::set<std::string>> aliases;
   std::vector<stream_listener> listeners;
   uint64_t seq = 0;
 
@@ -48,6 +52,12 @@ struct registry_state {
     if (it->second.alias_of.empty()) return &it->second;
     auto target = streams.find(it->second.alias_of);
     return target == streams.end() ? nullptr : &target->second;
+  }
+
+  // The stream a known name stands for: itself, or an alias's target.
+  const std::string& target_name(const std::string& name) const {
+    auto& e = streams.at(name);
+    return e.alias_of.empty() ? name : e.alias_of;
   }
 
   // PATCH name=B&src=A, or src=rtsp://127.0.0.1:PORT/A: B shares stream A, as in go2rtc.
@@ -120,19 +130,27 @@ struct registry_state {
   // Tells listeners about the aliases of `name`; `retarget` (when not empty) is
   // their new target, and an empty one removes them.
   void follow_aliases(const std::string& name, stream_event::change_t change, const std::string& retarget = {}) {
-    for (auto it = streams.begin(); it != streams.end();) {
-      if (it->second.alias_of != name) {
-        ++it;
-        continue;
-      }
-      notify(change, it->first);
-      if (change == stream_event::removed) {
-        it = streams.erase(it);
-        continue;
-      }
-      if (!retarget.empty()) it->second.alias_of = retarget;
-      ++it;
+    auto found = aliases.find(name);
+    if (found == aliases.end()) return;
+    auto names = std::move(found->second);
+    aliases.erase(found);
+    for (auto& alias : names) {
+      notify(change, alias);
+      if (change == stream_event::removed) streams.erase(alias);
+      else if (!retarget.empty()) streams[alias].alias_of = retarget;
     }
+    if (change == stream_event::removed) return;
+    auto& kept = aliases[retarget.empty() ? name : retarget];
+    kept.insert(names.begin(), names.end());
+  }
+
+  // Forgets that `e` (named `name`) is an alias, if it is one.
+  void unlink_alias(const std::string& name, const entry& e) {
+    if (e.alias_of.empty()) return;
+    auto found = aliases.find(e.alias_of);
+    if (found == aliases.end()) return;
+    found->second.erase(name);
+    if (found->second.empty()) aliases.erase(found);
   }
 
   void retire(entry& e) {
@@ -148,6 +166,14 @@ struct registry_state {
     auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address(), e.hub);
     self->monitor(stream);
     return stream;
+  }
+
+  // A stream's actor comes to life when something needs it (a consumer's lookup, a
+  // preload): a configured stream nobody watches costs a name, its sources and a
+  // status, whether the daemon holds 10 streams or 10,000.
+  stream_actor& wake(const std::string& name, entry& e) {
+    if (!e.stream) e.stream = launch(name, e);
+    return e.stream;
   }
 
   // Replies with `ack` once the config writer has `change` on disk (at once when the
@@ -182,12 +208,15 @@ struct registry_state {
     if (it != streams.end()) {
       e.preload = it->second.preload;
       retire(it->second);
+      unlink_alias(req.name, it->second);
     }
     if (!target.empty()) {
       e.alias_of = target;
+      aliases[target].insert(req.name);
     } else {
       e.sources = req.sources;
-      e.stream = launch(req.name, e);
+      e.status.since_ms = now_ms();
+      if (e.preload) e.stream = launch(req.name, e);
     }
     streams[req.name] = std::move(e);
     notify(ack.existed ? stream_event::replaced : stream_event::added, req.name);
@@ -203,6 +232,7 @@ struct registry_state {
     if (it != streams.end()) {
       ack.existed = true;
       retire(it->second);
+      unlink_alias(name, it->second);
       streams.erase(it);
       notify(stream_event::removed, name);
       follow_aliases(name, stream_event::removed);
@@ -217,7 +247,8 @@ struct registry_state {
     auto target = it->second.alias_of.empty() ? name : it->second.alias_of;  // an alias preloads its stream
     auto& e = *resolve(name);
     e.preload = on;
-    caf::anon_send(e.stream, preload_atom::value, on);
+    if (on) wake(target, e);  // spawned with preload on, or told now
+    if (e.stream) caf::anon_send(e.stream, preload_atom::value, on);
     change_ack ack{++seq, name, true};
     return acknowledge(ack, from == origin::api, preload_atom::value, target, on);
   }
@@ -255,7 +286,7 @@ struct registry_state {
   caf::result<stream_actor> on_lookup(const std::string& name) {
     auto* e = resolve(name);
     if (!e) return make_error(errc::not_found, "stream not found");
-    return e->stream;
+    return wake(target_name(name), *e);
   }
 
   void on_subscribe(stream_listener listener) {

@@ -8,7 +8,10 @@
 // kills its actor (which closes its viewers) and tells every listener; outputs that
 // keep per-stream state (RTSP mounts) follow those events, so the registry knows no
 // output protocol. Changes that come from the API are acknowledged only once the
-// config writer has them on disk.
+// config writer has them on disk. A stream's actor is spawned lazily, on the first
+// lookup (a consumer, an upstream stream) or preload, and lives until the stream is
+// replaced or deleted: until then the stream is listed, gettable and deletable from
+// the name table alone.
 // Spawned by main (or a test); dies on an exit message, killing every stream.
 // Never: relay media, wait on a stream, or block.
 #pragma once

@@ -3,6 +3,8 @@
 //  - storm: 64 keep-alive clients x 300 PUTs of new names (the registry grows from
 //    0 to 19,200 streams), every answer checked;
 //  - then one client deleting streams one by one for a few seconds;
+//  - start-up with 10,000 configured streams: until the last one answers, RSS,
+//    idle CPU, GET /api/streams of all;
 //  - sequential PUT (new name) + DELETE with one client on a registry already
 //    holding 100, 1,000 and 10,000 streams: does a change cost the same?
 // Sources are rtsp://127.0.0.1:1/... (never watched, never connected).
@@ -106,6 +108,36 @@ void sequential_at(const char* who, int port, int existing) {
               existing, put, del, errors, first_error.substr(0, 80).c_str());
 }
 
+// Start-up with `n` configured streams: `started` is when the process was spawned and
+// `up_at` when it first answered; then until GET ?src=<last> answers, RSS 3 s later,
+// CPU over the next 3 s (idle), and GET /api/streams of all of them.
+void idle_scale(const char* who, int port, pid_t pid, steady_clock::time_point started, int n) {
+  httplib::Client c("127.0.0.1", port);
+  auto last = "/api/streams?src=pre" + std::to_string(n - 1);
+  for (;;) {
+    auto res = c.Get(last.c_str());
+    if (res && res->status == 200) break;
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  double serving = duration<double>(steady_clock::now() - started).count();
+  std::this_thread::sleep_for(seconds(3));
+  double rss = sy::bench::rss_mib(pid);
+  double cpu0 = sy::bench::cpu_seconds(pid);
+  std::this_thread::sleep_for(seconds(3));
+  double idle = (sy::bench::cpu_seconds(pid) - cpu0) / 3 * 100;
+  std::vector<double> lists;
+  size_t bytes = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto t0 = steady_clock::now();
+    auto res = c.Get("/api/streams");
+    lists.push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+    bytes = res ? res->body.size() : 0;
+  }
+  std::printf("%-10s %5d streams configured: serving %.2f s  RSS %.1f MiB  idle CPU %.1f %%  GET /api/streams %.0f ms "
+              "(%zu KB)\n",
+              who, n, serving, rss, idle, sy::bench::percentile(lists, 50), bytes / 1024);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,6 +155,16 @@ int main(int argc, char** argv) {
     storm("go2rtc", g.api_port, clients, puts);
     std::printf("%-10s still answering after the storm: %s\n", "go2rtc", g.up() ? "yes" : "no (the process is gone)");
     if (g.up()) delete_one_by_one("go2rtc", g.api_port, clients, puts);
+  }
+  {
+    auto t0 = steady_clock::now();
+    sy::test::daemon_process d{configured(10000)};
+    idle_scale("switchyard", d.api_port, d.process->pid(), t0, 10000);
+  }
+  if (peer) {
+    auto t0 = steady_clock::now();  // go2rtc_peer polls every 50 ms until it answers
+    sy::bench::go2rtc_peer g{configured(10000)};
+    idle_scale("go2rtc", g.api_port, g.process->pid(), t0, 10000);
   }
   for (int existing : {100, 1000, 10000}) {
     {

@@ -9,6 +9,7 @@
 // actors; the RTSP server goes with its last reference.
 #include <gst/gst.h>
 #include <signal.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -62,19 +63,32 @@ std::string listen_text(const sy::listen_addr& addr, int port) {
   return addr.host + ":" + std::to_string(port);
 }
 
-void load_streams(sy::blocking_calls& calls, const sy::registry_actor& registry, const sy::daemon_config& cfg) {
-  auto wait = calls.timeouts().request;
-  for (auto& [name, sources] : cfg.streams) {
-    auto ack = calls.call<sy::change_ack>(registry, wait, caf::put_atom::value,
-                                          sy::put_request{name, sources, sy::origin::config, sy::put_mode::upsert},
-                                          sy::deadline{});
-    if (!ack) sy::log_line('E', "streams", name + ": " + sy::error_text(ack.error()));
-  }
-  for (auto& name : cfg.preload) {
-    auto ack = calls.call<sy::change_ack>(registry, wait, sy::preload_atom::value, name, true, sy::origin::config,
-                                          sy::deadline{});
-    if (!ack) sy::log_line('E', "preload", name + ": " + sy::error_text(ack.error()));
-  }
+// Sends every configured stream, then every preload, to the registry at once (in
+// order: one sender's messages arrive in order) and waits for the last answer: one
+// round trip per stream would make start-up with 10,000 streams a second of thread
+// hand-offs.
+void load_streams(caf::actor_system& sys, const sy::registry_actor& registry, const sy::daemon_config& cfg,
+                  std::chrono::milliseconds wait) {
+  auto loader = sys.spawn([&cfg, registry, wait](caf::event_based_actor* self) {
+    auto left = std::make_shared<size_t>(cfg.streams.size() + cfg.preload.size());
+    if (*left == 0) return self->quit();
+    auto answered = [self, left](const char* module, const std::string& error) {
+      if (!error.empty()) sy::log_line('E', module, error);
+      if (--*left == 0) self->quit();
+    };
+    for (auto& [name, sources] : cfg.streams)
+      self->request(registry, wait, caf::put_atom::value,
+                    sy::put_request{name, sources, sy::origin::config, sy::put_mode::upsert}, sy::deadline{})
+          .then([=](const sy::change_ack&) { answered("streams", {}); },
+                [=, name = name](caf::error& err) { answered("streams", name + ": " + sy::error_text(err)); });
+    for (auto& name : cfg.preload)
+      self->request(registry, wait, sy::preload_atom::value, name, true, sy::origin::config, sy::deadline{})
+          .then([=](const sy::change_ack&) { answered("preload", {}); },
+                [=](caf::error& err) { answered("preload", name + ": " + sy::error_text(err)); });
+  });
+  caf::scoped_actor waiter{sys};
+  waiter->monitor(loader);
+  waiter->receive([](const caf::down_msg&) {});
 }
 
 // The web page's files: $SWITCHYARD_WWW, else installed next to the binary
@@ -93,14 +107,14 @@ std::string find_www_dir() {
   return {};
 }
 
-int run(const sy::daemon_config& cfg, bool embedded) {
+int run(sy::daemon_config cfg, bool embedded) {
   sy::system_config caf_cfg;
   caf::actor_system sys{caf_cfg};
 
   sy::blocking_calls calls{sys, sy::call_timeouts::for_streams(cfg.stream)};
 
   sy::config_writer_actor writer;
-  if (!cfg.config_path.empty()) writer = sy::spawn_config_writer(sys, cfg.config_path, cfg.first_document);
+  if (!cfg.config_path.empty()) writer = sy::spawn_config_writer(sys, cfg.config_path, std::move(cfg.first_document));
   auto registry = sy::spawn_registry(sys, {cfg.stream, writer});
 
   auto rtsp = std::make_shared<sy::rtsp_server>(cfg.rtsp, calls, registry);
@@ -124,7 +138,10 @@ int run(const sy::daemon_config& cfg, bool embedded) {
     shutdown_actors();
     return 1;
   }
-  load_streams(calls, registry, cfg);
+  load_streams(sys, registry, cfg, calls.timeouts().request);
+  cfg.streams = {};  // the registry has them now
+  cfg.preload = {};
+  malloc_trim(0);  // parsing a large config leaves megabytes of freed YAML nodes in the heap
 
   if (cfg.ctl_enabled) {
     auto port = sys.middleman().publish(registry, cfg.ctl.port, cfg.ctl.host.c_str(), true);
@@ -208,7 +225,7 @@ int main(int argc, char** argv) {
   sy::log_line('I', "app", std::string{"switchyard "} + SWITCHYARD_VERSION +
                                (a.configs.empty() ? " (embedded default config)" : " config=" + cfg.config_path));
   if (!cfg.journal_note.empty()) sy::log_line('I', "config", "journal: " + cfg.journal_note);
-  auto code = run(cfg, a.configs.empty());
+  auto code = run(std::move(cfg), a.configs.empty());
   gst_deinit();
   return code;
 }

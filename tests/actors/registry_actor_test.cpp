@@ -279,7 +279,40 @@ TEST_CASE("a PATCH alias shares its target: get, list and lookup resolve to it, 
   // Deleting an alias leaves the stream; deleting the stream takes the other aliases.
   REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"yard"}, origin::api, deadline{}));
   CHECK(names(env.calls, reg) == std::vector<std::string>{"cam", "door", "porch"});
+  // An alias replaced by a stream of its own no longer goes with its old target.
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("porch", {"test:?size=160x120"}), deadline{}));
   REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"cam"}, origin::api, deadline{}));
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"porch"});
+  // A stream that becomes an alias hands its aliases to its new target.
+  REQUIRE(patch("gate", "porch"));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("shed", {"test:?size=160x120"}), deadline{}));
+  REQUIRE(patch("porch", "shed"));
+  CHECK(ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"gate"})->alias_of == "shed");
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"shed"}, origin::api, deadline{}));
   CHECK(names(env.calls, reg).empty());
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a stream's actor is spawned by its first lookup or preload, never by a put, and dies with the stream") {
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {});
+  auto running = [&] { return env.sys.registry().running(); };
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("a", {"test:?size=160x120"}), deadline{}));
+  auto baseline = running();
+  for (int i = 0; i < 100; ++i)
+    REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("n" + std::to_string(i), {"test:"}), deadline{}));
+  CHECK(names(env.calls, reg).size() == 101);  // listed and gettable without an actor
+  CHECK(ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"n7"})->status.state == stream_state::idle);
+  CHECK(running() == baseline);
+  auto first = ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"a"});
+  REQUIRE(first);
+  CHECK(eventually([&] { return running() == baseline + 1; }, std::chrono::seconds(5)));
+  CHECK(*ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"a"}) == *first);  // one actor per stream
+  REQUIRE(ask<change_ack>(env.calls, reg, preload_atom::value, std::string{"n1"}, true, origin::api, deadline{}));
+  CHECK(eventually([&] { return running() == baseline + 2; }, std::chrono::seconds(5)));
+  // Deleting a woken stream ends its actor; deleting a lazy one has none to end.
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"a"}, origin::api, deadline{}));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::delete_atom::value, std::string{"n2"}, origin::api, deadline{}));
+  CHECK(eventually([&] { return running() == baseline + 1; }, std::chrono::seconds(5)));
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }

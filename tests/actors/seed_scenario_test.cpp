@@ -153,8 +153,12 @@ TEST_CASE("64 concurrent requesters x 1000 operations leave exactly the serial r
   for (auto& s : *final_list) actual[s.name] = s.sources;
   CHECK(actual == model);
 
-  // One live stream actor per stream, plus the registry: nothing leaked (the test's
-  // own callers count as running actors in CAF 0.17: let them go first).
+  // Streams are lazy: none has an actor yet. Waking each (as its first viewer
+  // would) gives one live stream actor per stream, plus the registry: nothing
+  // leaked (the test's own callers count as running actors in CAF 0.17: let them go
+  // first).
+  for (auto& kv : model) REQUIRE(ask<stream_actor>(env.calls, reg, lookup_atom::value, kv.first));
+  for (auto& kv : model) REQUIRE(ask<stream_actor>(env.calls, reg, lookup_atom::value, kv.first));  // the same ones
   env.calls.close();
   CHECK(eventually([&] { return sys.registry().running() == baseline + 1 + model.size(); }, std::chrono::seconds(10)));
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);

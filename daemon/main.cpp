@@ -69,23 +69,26 @@ std::string listen_text(const sy::listen_addr& addr, int port) {
 // hand-offs.
 void load_streams(caf::actor_system& sys, const sy::registry_actor& registry, const sy::daemon_config& cfg,
                   std::chrono::milliseconds wait) {
-  auto loader = sys.spawn([&cfg, registry, wait](caf::event_based_actor* self) {
-    auto left = std::make_shared<size_t>(cfg.streams.size() + cfg.preload.size());
+  // Arguments, not captures: CAF 0.17 dereferences a null argument tuple for a
+  // function spawned with none (UBSan reports it).
+  auto loader = sys.spawn([](caf::event_based_actor* self, const sy::daemon_config* cfg, sy::registry_actor registry,
+                             std::chrono::milliseconds wait) {
+    auto left = std::make_shared<size_t>(cfg->streams.size() + cfg->preload.size());
     if (*left == 0) return self->quit();
     auto answered = [self, left](const char* module, const std::string& error) {
       if (!error.empty()) sy::log_line('E', module, error);
       if (--*left == 0) self->quit();
     };
-    for (auto& [name, sources] : cfg.streams)
+    for (auto& [name, sources] : cfg->streams)
       self->request(registry, wait, caf::put_atom::value,
                     sy::put_request{name, sources, sy::origin::config, sy::put_mode::upsert}, sy::deadline{})
           .then([=](const sy::change_ack&) { answered("streams", {}); },
                 [=, name = name](caf::error& err) { answered("streams", name + ": " + sy::error_text(err)); });
-    for (auto& name : cfg.preload)
+    for (auto& name : cfg->preload)
       self->request(registry, wait, sy::preload_atom::value, name, true, sy::origin::config, sy::deadline{})
           .then([=](const sy::change_ack&) { answered("preload", {}); },
                 [=](caf::error& err) { answered("preload", name + ": " + sy::error_text(err)); });
-  });
+  }, &cfg, registry, wait);
   caf::scoped_actor waiter{sys};
   waiter->monitor(loader);
   waiter->receive([](const caf::down_msg&) {});

@@ -19,7 +19,7 @@ struct daemon_config {
   std::string log_level = "info";
   std::string rtsp_default_query = "video&audio";
   stream_settings stream;
-  int http_threads = 160;  // at most; keep-alive API clients and live viewers each hold one while open
+  int http_threads = 1024;  // at most, made on demand: each request in progress and each live viewer holds one
   std::vector<std::pair<std::string, std::vector<std::string>>> streams;  // file order
   std::vector<std::string> preload;
   std::string config_path;  // the first file: where API changes are persisted

@@ -14,7 +14,7 @@ namespace sy {
 namespace {
 
 constexpr int io_timeout_ms = 10000;   // a peer that stalls mid-request or mid-response
-constexpr int stop_check_ms = 100;     // how often an idle connection notices a stop
+constexpr int quiet_ms = 5;            // how long a connection waits for its next request before parking
 constexpr int finish_grace_ms = 2000;  // how long a stop waits for requests in progress
 
 void address(socket_t sock, bool peer, std::string& ip, int& port) {
@@ -77,43 +77,56 @@ socket_t connection_server::take_over() {
   return current_stream->socket();
 }
 
-bool connection_server::wait_for_request(socket_t sock) const {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
-  while (!stopping_.load()) {
-    if (poll_socket(sock, POLLIN, stop_check_ms)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-  }
-  return false;
+void connection_server::use_pool(httplib::TaskQueue* pool) {
+  parker_ = std::make_unique<idle_parker>(
+      [this, pool](int sock) { pool->enqueue([this, sock] { process_and_close_socket(sock); }); },
+      [this](int sock) { close_socket(sock); });
 }
 
-bool connection_server::process_and_close_socket(socket_t sock) {
-  {
-    std::lock_guard<std::mutex> lock{mutex_};
-    open_.insert(sock);
-  }
-  socket_stream stream{sock};
-  for (size_t left = keep_alive_max_count_; left > 0 && wait_for_request(sock); --left) {
-    bool closed = false;
-    bool close_after = left == 1 || stopping_.load();
-    current_stream = &stream;
-    bool ok = process_request(stream, close_after, closed, [](httplib::Request&) {});
-    current_stream = nullptr;
-    if (!ok || closed || stream.taken) break;
-  }
+size_t connection_server::parked() const { return parker_ ? parker_->parked() : 0; }
+
+void connection_server::close_socket(socket_t sock) {
   {
     std::lock_guard<std::mutex> lock{mutex_};
     open_.erase(sock);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
+}
+
+// Runs on a pool thread for a new connection, and again each time a parked one has
+// a request: serves requests while they come, parks the connection when its client
+// is quiet for a moment, closes it when done.
+bool connection_server::process_and_close_socket(socket_t sock) {
+  {
+    std::lock_guard<std::mutex> lock{mutex_};
+    open_.insert(sock);
+  }
+  socket_stream stream{sock};
+  for (;;) {
+    // A client sending its next request at once keeps the thread; a quiet one
+    // waits parked, holding no thread, until it sends or its keep-alive ends.
+    if (!poll_socket(sock, POLLIN, quiet_ms)) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+      if (!stopping_.load() && parker_ && parker_->park(sock, deadline)) return true;
+      break;
+    }
+    bool closed = false;
+    current_stream = &stream;
+    bool ok = process_request(stream, stopping_.load(), closed, [](httplib::Request&) {});
+    current_stream = nullptr;
+    if (!ok || closed || stream.taken || stopping_.load()) break;
+  }
+  close_socket(sock);
   return true;
 }
 
 void connection_server::close_all() {
   stopping_ = true;
+  if (parker_) parker_->stop();  // closes every parked connection
   stop();
-  // Idle keep-alive connections notice stopping_ within stop_check_ms; a request in
-  // progress (POST /api/exit's own answer, a snapshot) gets a moment to finish.
+  // A request in progress (POST /api/exit's own answer, a snapshot) gets a moment
+  // to finish.
   for (int waited = 0; waited < finish_grace_ms; waited += 10) {
     {
       std::lock_guard<std::mutex> lock{mutex_};

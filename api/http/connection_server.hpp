@@ -5,14 +5,19 @@
 // to shut down. This subclass overrides the (private, virtual)
 // process_and_close_socket, runs the keep-alive loop itself through the
 // protected process_request, tracks every open socket, and close_all() ends them
-// at once. It is also where WebSocket upgrades and media take-overs will hook in.
+// at once. A connection whose client is quiet after an answer is parked
+// (api/http/idle_parker) instead of holding its pool thread until the next request.
+// It is also where WebSocket upgrades and media take-overs hook in.
 #pragma once
 
 #include <httplib.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <set>
+
+#include "api/http/idle_parker.hpp"
 
 namespace sy {
 
@@ -30,10 +35,17 @@ class connection_server : public httplib::Server {
   /// Whether close_all() has begun (a taken-over connection's loop checks it).
   bool stopping() const { return stopping_.load(); }
 
+  /// The pool httplib runs connections on (from new_task_queue): a parked
+  /// connection that becomes readable is queued there again.
+  void use_pool(httplib::TaskQueue* pool);
+  /// Idle keep-alive connections parked now (for tests).
+  size_t parked() const;
+
  private:
   bool process_and_close_socket(socket_t sock) override;
-  bool wait_for_request(socket_t sock) const;
+  void close_socket(socket_t sock);
 
+  std::unique_ptr<idle_parker> parker_;
   std::mutex mutex_;  // guards open_ (connection bookkeeping only)
   std::set<socket_t> open_;
   std::atomic<bool> stopping_{false};

@@ -7,9 +7,14 @@ namespace sy {
 
 http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
   ctx_.hls = std::make_shared<hls_sessions>();
-  // Every keep-alive client and every live viewer pins one pool thread; threads come
-  // and go with them (an idle daemon keeps none).
-  server_.new_task_queue = [threads] { return new elastic_pool(size_t(threads), std::chrono::seconds(30)); };
+  // A request in progress or a live viewer holds a pool thread; an idle keep-alive
+  // client holds none (it is parked). Threads come and go with the load (an idle
+  // daemon keeps none).
+  server_.new_task_queue = [this, threads] {
+    auto* pool = new elastic_pool(size_t(threads), std::chrono::seconds(30));
+    server_.use_pool(pool);
+    return pool;
+  };
   server_.set_tcp_nodelay(true);  // 40x throughput for small API replies
   server_.set_keep_alive_max_count(100000);
   server_.set_keep_alive_timeout(30);

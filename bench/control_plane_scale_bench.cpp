@@ -4,7 +4,9 @@
 //    0 to 19,200 streams), every answer checked;
 //  - then one client deleting streams one by one for a few seconds;
 //  - start-up with 10,000 configured streams: until the last one answers, RSS,
-//    idle CPU, GET /api/streams of all;
+//    idle CPU, GET /api/streams of all; then a 64-client mix of PUT, PATCH, DELETE,
+//    GET and GET-list on them;
+//  - the first viewer of a lazy stream against one of an awake, idle stream;
 //  - sequential PUT (new name) + DELETE with one client on a registry already
 //    holding 100, 1,000 and 10,000 streams: does a change cost the same?
 // Sources are rtsp://127.0.0.1:1/... (never watched, never connected).
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include "bench/bench_util.hpp"
@@ -108,6 +111,74 @@ void sequential_at(const char* who, int port, int existing) {
               existing, put, del, errors, first_error.substr(0, 80).c_str());
 }
 
+// 64 keep-alive clients on a registry already holding `existing` streams, each
+// request one of: PUT of a new name (40 %), PATCH of an existing one to a new source
+// (25 %), DELETE of an existing one (25 %), GET of one stream (8 %), GET of the whole
+// list (2 %).
+void mixed(const char* who, int port, int clients, int requests, int existing) {
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
+  std::atomic<long> errors{0};
+  auto start = steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i)
+    threads.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", port);
+      c.set_keep_alive(true);
+      c.set_read_timeout(60, 0);
+      std::mt19937 random{uint32_t(i)};
+      for (int k = 0; k < requests; ++k) {
+        // Each client works on its own slice of the existing names, so a DELETE or
+        // PATCH finds its stream.
+        auto mine = "pre" + std::to_string((i + clients * k) % existing);
+        int dice = int(random() % 100);
+        auto t0 = steady_clock::now();
+        auto res = dice < 40   ? c.Put(put_path("m" + std::to_string(i) + "_" + std::to_string(k)).c_str())
+                   : dice < 65 ? c.Patch(("/api/streams?name=" + mine + "&src=rtsp%3A%2F%2F127.0.0.1%3A1%2Fp" +
+                                          std::to_string(k)).c_str())
+                   : dice < 90 ? c.Delete(("/api/streams?src=" + mine).c_str())
+                   : dice < 98 ? c.Get(("/api/streams?src=" + mine).c_str())
+                               : c.Get("/api/streams");
+        latencies[size_t(i)].push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+        // A GET or PATCH of a name deleted earlier in the run answers 404: not an error.
+        if (!res || (res->status != 200 && res->status != 404)) ++errors;
+      }
+    });
+  for (auto& t : threads) t.join();
+  double elapsed = duration<double>(steady_clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::printf("%-10s mix of PUT/PATCH/DELETE/GET/GET-list, %d clients x %d on %d streams: %7.0f req/s  p50 %.1f ms  "
+              "p99 %.1f ms  %ld errors\n",
+              who, clients, requests, existing, double(all.size()) / elapsed, sy::bench::percentile(all, 50),
+              sy::bench::percentile(all, 99), errors.load());
+}
+
+// Time to the first stream.mp4 bytes of `n` lazy streams (no actor until this viewer)
+// and of `n` whose actor is awake but idle (woken by a snapshot, source disconnected
+// after the fixture's 2 s linger): what laziness adds to a first viewer. Medians.
+void lazy_first_viewer(int n) {
+  std::string yaml = "streams:\n";
+  for (int i = 0; i < 2 * n; ++i) yaml += "  t" + std::to_string(i) + ": \"test:?size=320x240&fps=25\"\n";
+  sy::test::daemon_process d{yaml};
+  httplib::Client c("127.0.0.1", d.api_port);
+  c.set_read_timeout(30, 0);
+  for (int i = n; i < 2 * n; ++i) c.Get(("/api/frame.jpeg?src=t" + std::to_string(i)).c_str());
+  std::this_thread::sleep_for(seconds(4));
+  auto first_bytes = [&](int i) {
+    auto t0 = steady_clock::now();
+    c.Get(("/api/stream.mp4?src=t" + std::to_string(i)).c_str(), [](const char*, size_t) { return false; });
+    return duration<double, std::milli>(steady_clock::now() - t0).count();
+  };
+  std::vector<double> lazy, awake;
+  for (int i = 0; i < n; ++i) {  // interleaved, so drift in the machine's load hits both
+    lazy.push_back(first_bytes(i));
+    awake.push_back(first_bytes(n + i));
+  }
+  std::printf("switchyard first stream.mp4 bytes of an idle test: stream, %d each: lazy (no actor yet) %.0f ms, "
+              "awake %.0f ms (medians)\n",
+              n, sy::bench::percentile(lazy, 50), sy::bench::percentile(awake, 50));
+}
+
 // Start-up with `n` configured streams: `started` is when the process was spawned and
 // `up_at` when it first answered; then until GET ?src=<last> answers, RSS 3 s later,
 // CPU over the next 3 s (idle), and GET /api/streams of all of them.
@@ -160,12 +231,15 @@ int main(int argc, char** argv) {
     auto t0 = steady_clock::now();
     sy::test::daemon_process d{configured(10000)};
     idle_scale("switchyard", d.api_port, d.process->pid(), t0, 10000);
+    mixed("switchyard", d.api_port, clients, puts, 10000);
   }
   if (peer) {
     auto t0 = steady_clock::now();  // go2rtc_peer polls every 50 ms until it answers
     sy::bench::go2rtc_peer g{configured(10000)};
     idle_scale("go2rtc", g.api_port, g.process->pid(), t0, 10000);
+    mixed("go2rtc", g.api_port, clients, puts, 10000);
   }
+  lazy_first_viewer(20);
   for (int existing : {100, 1000, 10000}) {
     {
       sy::test::daemon_process d{configured(existing)};

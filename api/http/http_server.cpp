@@ -1,5 +1,7 @@
 #include "api/http/http_server.hpp"
 
+#include <sys/socket.h>
+
 #include "api/http/elastic_pool.hpp"
 #include "api/http/hls_sessions.hpp"
 
@@ -33,8 +35,19 @@ http_server::~http_server() { stop(); }
 
 int http_server::bind(const listen_addr& addr) {
   auto host = addr.host.empty() ? std::string{"0.0.0.0"} : addr.host;
-  if (addr.port == 0) return server_.bind_to_any_port(host.c_str());
-  return server_.bind_to_port(host.c_str(), addr.port) ? addr.port : 0;
+  int listening = -1;
+  server_.set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
+  int port = addr.port == 0 ? server_.bind_to_any_port(host.c_str())
+                            : (server_.bind_to_port(host.c_str(), addr.port) ? addr.port : 0);
+  server_.set_socket_options(httplib::default_socket_options);
+  // httplib 0.11.4 listens with a backlog of 5, compiled in: of 64 clients connecting
+  // at once, most wait for a SYN retry (1 s, then 3 s). Listening again on the bound
+  // socket sets the system's backlog.
+  if (port && listening >= 0) ::listen(listening, SOMAXCONN);
+  return port;
 }
 
 void http_server::start() {

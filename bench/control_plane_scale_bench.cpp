@@ -14,6 +14,7 @@
 #include <gst/gst.h>
 #include <httplib.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -115,8 +116,10 @@ void sequential_at(const char* who, int port, int existing) {
 // request one of: PUT of a new name (40 %), PATCH of an existing one to a new source
 // (25 %), DELETE of an existing one (25 %), GET of one stream (8 %), GET of the whole
 // list (2 %).
-void mixed(const char* who, int port, int clients, int requests, int existing) {
-  std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
+void mixed(const char* who, int port, int clients, int requests, int existing, bool with_lists = true) {
+  static const char* kinds[] = {"PUT", "PATCH", "DELETE", "GET", "GET-list"};
+  // latencies[client][kind]: a slow kind shows in the tail without hiding in the mix
+  std::vector<std::array<std::vector<double>, 5>> latencies(static_cast<size_t>(clients));
   std::atomic<long> errors{0};
   auto start = steady_clock::now();
   std::vector<std::thread> threads;
@@ -131,14 +134,15 @@ void mixed(const char* who, int port, int clients, int requests, int existing) {
         // PATCH finds its stream.
         auto mine = "pre" + std::to_string((i + clients * k) % existing);
         int dice = int(random() % 100);
+        int kind = dice < 40 ? 0 : dice < 65 ? 1 : dice < 90 ? 2 : dice < 98 ? 3 : (with_lists ? 4 : 3);
         auto t0 = steady_clock::now();
-        auto res = dice < 40   ? c.Put(put_path("m" + std::to_string(i) + "_" + std::to_string(k)).c_str())
-                   : dice < 65 ? c.Patch(("/api/streams?name=" + mine + "&src=rtsp%3A%2F%2F127.0.0.1%3A1%2Fp" +
+        auto res = kind == 0   ? c.Put(put_path("m" + std::to_string(i) + "_" + std::to_string(k)).c_str())
+                   : kind == 1 ? c.Patch(("/api/streams?name=" + mine + "&src=rtsp%3A%2F%2F127.0.0.1%3A1%2Fp" +
                                           std::to_string(k)).c_str())
-                   : dice < 90 ? c.Delete(("/api/streams?src=" + mine).c_str())
-                   : dice < 98 ? c.Get(("/api/streams?src=" + mine).c_str())
+                   : kind == 2 ? c.Delete(("/api/streams?src=" + mine).c_str())
+                   : kind == 3 ? c.Get(("/api/streams?src=" + mine).c_str())
                                : c.Get("/api/streams");
-        latencies[size_t(i)].push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
+        latencies[size_t(i)][size_t(kind)].push_back(duration<double, std::milli>(steady_clock::now() - t0).count());
         // A GET or PATCH of a name deleted earlier in the run answers 404: not an error.
         if (!res || (res->status != 200 && res->status != 404)) ++errors;
       }
@@ -146,11 +150,20 @@ void mixed(const char* who, int port, int clients, int requests, int existing) {
   for (auto& t : threads) t.join();
   double elapsed = duration<double>(steady_clock::now() - start).count();
   std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::printf("%-10s mix of PUT/PATCH/DELETE/GET/GET-list, %d clients x %d on %d streams: %7.0f req/s  p50 %.1f ms  "
-              "p99 %.1f ms  %ld errors\n",
-              who, clients, requests, existing, double(all.size()) / elapsed, sy::bench::percentile(all, 50),
-              sy::bench::percentile(all, 99), errors.load());
+  std::string by_kind;
+  for (size_t kind = 0; kind < 5; ++kind) {
+    std::vector<double> these;
+    for (auto& l : latencies) these.insert(these.end(), l[kind].begin(), l[kind].end());
+    all.insert(all.end(), these.begin(), these.end());
+    char line[96];
+    std::snprintf(line, sizeof line, "%s%s p99 %.1f", by_kind.empty() ? "" : ", ", kinds[kind],
+                  sy::bench::percentile(these, 99));
+    by_kind += line;
+  }
+  std::printf("%-10s mix of %s, %d clients x %d on %d streams: %7.0f req/s  p50 %.1f ms  p99 %.1f ms  %ld errors "
+              "(%s ms)\n",
+              who, with_lists ? "PUT/PATCH/DELETE/GET/GET-list" : "PUT/PATCH/DELETE/GET (no GET-list)", clients, requests, existing, double(all.size()) / elapsed, sy::bench::percentile(all, 50),
+              sy::bench::percentile(all, 99), errors.load(), by_kind.c_str());
 }
 
 // Time to the first stream.mp4 bytes of `n` lazy streams (no actor until this viewer)
@@ -215,32 +228,38 @@ int main(int argc, char** argv) {
   gst_init(&argc, &argv);
   int clients = argc > 1 ? std::atoi(argv[1]) : 64;
   int puts = argc > 2 ? std::atoi(argv[2]) : 300;
+  // argv[3]: the parts to run, e.g. "idle,mixed" (all by default); "nolist" runs the
+  // mix again with the GET-list share as single GETs, to show what listing costs.
+  std::string parts = argc > 3 ? argv[3] : "storm,idle,mixed,nolist,lazy,sequential";
+  auto part = [&](const char* name) { return parts.find(name) != std::string::npos; };
   bool peer = !sy::bench::go2rtc_peer::binary().empty();
-  {
+  if (part("storm")) {
     sy::test::daemon_process d;
     storm("switchyard", d.api_port, clients, puts);
     delete_one_by_one("switchyard", d.api_port, clients, puts);
   }
-  if (peer) {
+  if (peer && part("storm")) {
     sy::bench::go2rtc_peer g{"streams:\n"};
     storm("go2rtc", g.api_port, clients, puts);
     std::printf("%-10s still answering after the storm: %s\n", "go2rtc", g.up() ? "yes" : "no (the process is gone)");
     if (g.up()) delete_one_by_one("go2rtc", g.api_port, clients, puts);
   }
-  {
+  if (part("idle") || part("mixed") || part("nolist")) {
     auto t0 = steady_clock::now();
     sy::test::daemon_process d{configured(10000)};
-    idle_scale("switchyard", d.api_port, d.process->pid(), t0, 10000);
-    mixed("switchyard", d.api_port, clients, puts, 10000);
+    if (part("idle")) idle_scale("switchyard", d.api_port, d.process->pid(), t0, 10000);
+    if (part("mixed")) mixed("switchyard", d.api_port, clients, puts, 10000);
+    if (part("nolist")) mixed("switchyard", d.api_port, clients, puts, 10000, false);
   }
-  if (peer) {
+  if (peer && (part("idle") || part("mixed"))) {
     auto t0 = steady_clock::now();  // go2rtc_peer polls every 50 ms until it answers
     sy::bench::go2rtc_peer g{configured(10000)};
-    idle_scale("go2rtc", g.api_port, g.process->pid(), t0, 10000);
-    mixed("go2rtc", g.api_port, clients, puts, 10000);
+    if (part("idle")) idle_scale("go2rtc", g.api_port, g.process->pid(), t0, 10000);
+    if (part("mixed")) mixed("go2rtc", g.api_port, clients, puts, 10000);
   }
-  lazy_first_viewer(20);
+  if (part("lazy")) lazy_first_viewer(20);
   for (int existing : {100, 1000, 10000}) {
+    if (!part("sequential")) break;
     {
       sy::test::daemon_process d{configured(existing)};
       sequential_at("switchyard", d.api_port, existing);

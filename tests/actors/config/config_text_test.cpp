@@ -12,7 +12,7 @@ namespace {
 const std::string user_file =
     "# my cameras\n"
     "api:\n"
-    "  listen: \":1984\"   # keep me\n"
+    "  listen: \":11984\"   # keep me\n"
     "\n"
     "# the streams\n"
     "streams:\n"
@@ -22,7 +22,7 @@ const std::string user_file =
     "    - ffmpeg:yard#audio=opus\n"
     "# trailing notes about webrtc\n"
     "webrtc:\n"
-    "  candidates: [ \"192.168.1.2:8555\" ]\n";
+    "  candidates: [ \"192.168.1.2:18555\" ]\n";
 
 }  // namespace
 
@@ -35,8 +35,8 @@ TEST_CASE("a change rewrites only the streams section and keeps the others and t
   doc.set_stream("porch", {"rtsp://10.0.0.4/s"});
   doc.set_stream("door", {});
   auto text = doc.render();
-  CHECK(text.rfind("# my cameras\napi:\n  listen: \":1984\"   # keep me\n\n# the streams\nstreams:\n", 0) == 0);
-  CHECK(text.find("# trailing notes about webrtc\nwebrtc:\n  candidates: [ \"192.168.1.2:8555\" ]\n") !=
+  CHECK(text.rfind("# my cameras\napi:\n  listen: \":11984\"   # keep me\n\n# the streams\nstreams:\n", 0) == 0);
+  CHECK(text.find("# trailing notes about webrtc\nwebrtc:\n  candidates: [ \"192.168.1.2:18555\" ]\n") !=
         std::string::npos);
   auto y = YAML::Load(text);
   CHECK_FALSE(y["streams"]["door"]);
@@ -49,11 +49,11 @@ TEST_CASE("a change rewrites only the streams section and keeps the others and t
 }
 
 TEST_CASE("streams and preload sections are added when the file has none") {
-  config_text doc{"api:\n  listen: \":1984\""};  // no newline at the end
+  config_text doc{"api:\n  listen: \":11984\""};  // no newline at the end
   doc.set_stream("a", {"test:"});
   doc.set_preload("a", true);
   auto y = YAML::Load(doc.render());
-  CHECK(y["api"]["listen"].as<std::string>() == ":1984");
+  CHECK(y["api"]["listen"].as<std::string>() == ":11984");
   CHECK(y["streams"]["a"].as<std::string>() == "test:");
   CHECK(y["preload"]["a"].as<std::string>() == "video&audio");
   doc.set_preload("a", false);
@@ -87,10 +87,10 @@ TEST_CASE("names and sources with YAML's special characters read back unchanged"
 }
 
 TEST_CASE("a flow-style document is normalised once and then changed like any other") {
-  config_text doc{"{api: {listen: ':1984'}, streams: {a: 'test:'}}"};
+  config_text doc{"{api: {listen: ':11984'}, streams: {a: 'test:'}}"};
   doc.set_stream("b", {"test:?fps=5"});
   auto y = YAML::Load(doc.render());
-  CHECK(y["api"]["listen"].as<std::string>() == ":1984");
+  CHECK(y["api"]["listen"].as<std::string>() == ":11984");
   CHECK(y["streams"]["a"].as<std::string>() == "test:");
   CHECK(y["streams"]["b"].as<std::string>() == "test:?fps=5");
 }

@@ -72,6 +72,7 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<put_mode>("sy::put_mode");
   cfg.add_message_type<deadline>("sy::deadline");
   cfg.add_message_type<put_request>("sy::put_request");
+  cfg.add_message_type<std::vector<put_request>>("std::vector<sy::put_request>");
   cfg.add_message_type<change_ack>("sy::change_ack");
   cfg.add_message_type<stream_event>("sy::stream_event");
   cfg.add_message_type<stream_actor>("sy::stream_actor");

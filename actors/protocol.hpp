@@ -176,6 +176,7 @@ using linger_atom = caf::atom_constant<caf::atom("linger")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using source_atom = caf::atom_constant<caf::atom("source")>;
 using upstream_atom = caf::atom_constant<caf::atom("upstream")>;
+using load_atom = caf::atom_constant<caf::atom("load")>;
 
 // ---- stream listener (outputs that follow the name table, e.g. RTSP mounts) ----
 // changed: a stream was added, replaced (its old viewers are gone) or removed.
@@ -214,6 +215,9 @@ using stream_actor = caf::typed_actor<
 // lookup:    the stream's actor (an alias's target's), for consumers that attach.
 // preload:   keep (true) or stop keeping (false) a stream's source running without viewers.
 // subscribe: send stream_events to this listener, starting with an `added` per stream.
+// load:      the config file's streams and preloads at start-up, in one message (put and
+//            preload with origin::config for each, in order); the reply lists those
+//            refused, as "name: reason".
 // status:    from a stream actor: its latest status (ignored unless sent by the current actor).
 using registry_actor = caf::typed_actor<
     caf::reacts_to<status_atom, std::string, stream_status>,
@@ -223,7 +227,8 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<caf::get_atom, std::string>::with<stream_info>,
     caf::replies_to<lookup_atom, std::string>::with<stream_actor>,
     caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>,
-    caf::reacts_to<subscribe_atom, stream_listener>>;
+    caf::reacts_to<subscribe_atom, stream_listener>,
+    caf::replies_to<load_atom, std::vector<put_request>, std::vector<std::string>>::with<std::vector<std::string>>>;
 
 // ---- config writer actor (owns the first config file) ------------------------
 // Only changes with origin::api are sent to it. Each reply comes once the change is

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <unordered_map>
 #include <set>
 
@@ -18,14 +19,23 @@ int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// A name: a stream with its own actor, or an alias sharing another stream.
+// What a stream has once its actor runs: its last reported status and the hub its
+// consumers read (tracks and counters are read live from it).
+struct awake_state {
+  stream_status status;
+  hub_ptr hub;
+};
+
+// A name: a stream with its own actor, or an alias sharing another stream. A stream
+// nobody has looked up yet holds no status beyond its creation time (10,000 such
+// entries are 1 MiB less than with a status each).
 struct entry {
   stream_actor stream;   // invalid for an alias
   std::string alias_of;  // the stream an alias shares (always a stream, never an alias)
   std::vector<std::string> sources;
   bool preload = false;
-  stream_status status;  // as last reported; tracks and consumers are read live from the hub
-  hub_ptr hub;
+  int64_t since_ms = 0;                // creation, until the stream reports
+  std::unique_ptr<awake_state> awake;  // from the first launch on
 };
 
 struct registry_state {
@@ -161,9 +171,10 @@ struct registry_state {
   }
 
   stream_actor launch(const std::string& name, entry& e) {
-    e.status.since_ms = now_ms();
-    e.hub = std::make_shared<track_hub>();
-    auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address(), e.hub);
+    if (!e.awake) e.awake = std::make_unique<awake_state>();
+    e.awake->status.since_ms = now_ms();
+    e.awake->hub = std::make_shared<track_hub>();
+    auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address(), e.awake->hub);
     self->monitor(stream);
     return stream;
   }
@@ -215,7 +226,7 @@ struct registry_state {
       aliases[target].insert(req.name);
     } else {
       e.sources = req.sources;
-      e.status.since_ms = now_ms();
+      e.since_ms = now_ms();
       if (e.preload) e.stream = launch(req.name, e);
     }
     streams[req.name] = std::move(e);
@@ -253,12 +264,36 @@ struct registry_state {
     return acknowledge(ack, from == origin::api, preload_atom::value, target, on);
   }
 
+  // The config file's streams, then its preloads, in one handler: start-up with
+  // 10,000 streams is one message instead of 10,000 requests and replies, and the
+  // entries are allocated together (replies freed between them kept ~6 MiB of heap
+  // from being returned).
+  std::vector<std::string> on_load(std::vector<put_request>& puts, const std::vector<std::string>& preloads) {
+    std::vector<std::string> refused;
+    auto check = [&](const std::string& name, const caf::result<change_ack>& r) {
+      if (r.flag == caf::rt_error) refused.push_back(name + ": " + error_text(r.err));
+    };
+    for (auto& req : puts) {
+      req.from = origin::config;
+      auto name = req.name;
+      check(name, on_put(std::move(req), deadline{}));
+    }
+    for (auto& name : preloads) check(name, on_preload(name, true, origin::config, deadline{}));
+    puts = {};
+    return refused;
+  }
+
   // The last reported status with the hub's counters of now.
   static stream_status live_status(const entry& e) {
-    auto st = e.status;
-    if (e.hub && st.state != stream_state::idle) {
-      st.tracks = e.hub->tracks();
-      st.consumers = e.hub->consumers();
+    if (!e.awake) {
+      stream_status st;
+      st.since_ms = e.since_ms;
+      return st;
+    }
+    auto st = e.awake->status;
+    if (e.awake->hub && st.state != stream_state::idle) {
+      st.tracks = e.awake->hub->tracks();
+      st.consumers = e.awake->hub->consumers();
     }
     return st;
   }
@@ -298,7 +333,7 @@ struct registry_state {
   void on_status(const std::string& name, stream_status st) {
     auto it = streams.find(name);
     if (it != streams.end() && it->second.stream && it->second.stream.address() == self->current_sender())
-      it->second.status = std::move(st);
+      it->second.awake->status = std::move(st);
   }
 
   // A listener went away, or a stream actor died on its own (a bug, not a delete):
@@ -309,7 +344,7 @@ struct registry_state {
                     listeners.end());
     for (auto& kv : streams) {
       if (!kv.second.stream || kv.second.stream.address() != msg.source) continue;
-      kv.second.status.last_error = "stream actor restarted: " + caf::to_string(msg.reason);
+      kv.second.awake->status.last_error = "stream actor restarted: " + caf::to_string(msg.reason);
       kv.second.stream = launch(kv.first, kv.second);
       notify(stream_event::replaced, kv.first);
       follow_aliases(kv.first, stream_event::replaced);
@@ -335,6 +370,9 @@ registry_actor::behavior_type registry_behavior(registry_actor::stateful_pointer
         return self->state.on_preload(name, on, from, until);
       },
       [self](subscribe_atom, stream_listener listener) { self->state.on_subscribe(std::move(listener)); },
+      [self](load_atom, std::vector<put_request>& puts, const std::vector<std::string>& preloads) {
+        return self->state.on_load(puts, preloads);
+      },
       [self](status_atom, const std::string& name, stream_status st) { self->state.on_status(name, std::move(st)); },
   };
 }

@@ -63,35 +63,21 @@ std::string listen_text(const sy::listen_addr& addr, int port) {
   return addr.host + ":" + std::to_string(port);
 }
 
-// Sends every configured stream, then every preload, to the registry at once (in
-// order: one sender's messages arrive in order) and waits for the last answer: one
-// round trip per stream would make start-up with 10,000 streams a second of thread
-// hand-offs.
-void load_streams(caf::actor_system& sys, const sy::registry_actor& registry, const sy::daemon_config& cfg,
-                  std::chrono::milliseconds wait) {
-  // Arguments, not captures: CAF 0.17 dereferences a null argument tuple for a
-  // function spawned with none (UBSan reports it).
-  auto loader = sys.spawn([](caf::event_based_actor* self, const sy::daemon_config* cfg, sy::registry_actor registry,
-                             std::chrono::milliseconds wait) {
-    auto left = std::make_shared<size_t>(cfg->streams.size() + cfg->preload.size());
-    if (*left == 0) return self->quit();
-    auto answered = [self, left](const char* module, const std::string& error) {
-      if (!error.empty()) sy::log_line('E', module, error);
-      if (--*left == 0) self->quit();
-    };
-    for (auto& [name, sources] : cfg->streams)
-      self->request(registry, wait, caf::put_atom::value,
-                    sy::put_request{name, sources, sy::origin::config, sy::put_mode::upsert}, sy::deadline{})
-          .then([=](const sy::change_ack&) { answered("streams", {}); },
-                [=, name = name](caf::error& err) { answered("streams", name + ": " + sy::error_text(err)); });
-    for (auto& name : cfg->preload)
-      self->request(registry, wait, sy::preload_atom::value, name, true, sy::origin::config, sy::deadline{})
-          .then([=](const sy::change_ack&) { answered("preload", {}); },
-                [=](caf::error& err) { answered("preload", name + ": " + sy::error_text(err)); });
-  }, &cfg, registry, wait);
-  caf::scoped_actor waiter{sys};
-  waiter->monitor(loader);
-  waiter->receive([](const caf::down_msg&) {});
+// Hands the config file's streams and preloads to the registry in one message and
+// waits for its answer (naming the ones it refused).
+void load_streams(sy::blocking_calls& calls, const sy::registry_actor& registry, sy::daemon_config& cfg) {
+  if (cfg.streams.empty() && cfg.preload.empty()) return;
+  std::vector<sy::put_request> puts;
+  puts.reserve(cfg.streams.size());
+  for (auto& [name, sources] : cfg.streams)
+    puts.push_back(sy::put_request{name, std::move(sources), sy::origin::config, sy::put_mode::upsert});
+  cfg.streams = {};  // the registry has them now
+  // Checking a source costs microseconds; a minute covers any config file.
+  auto refused = calls.call<std::vector<std::string>>(registry, std::chrono::minutes(1), sy::load_atom::value,
+                                                      std::move(puts), std::move(cfg.preload));
+  cfg.preload = {};
+  if (!refused) return sy::log_line('E', "streams", "loading the config's streams failed: " + sy::error_text(refused.error()));
+  for (auto& line : *refused) sy::log_line('E', "streams", line);
 }
 
 // The web page's files: $SWITCHYARD_WWW, else installed next to the binary
@@ -141,9 +127,7 @@ int run(sy::daemon_config cfg, bool embedded) {
     shutdown_actors();
     return 1;
   }
-  load_streams(sys, registry, cfg, calls.timeouts().request);
-  cfg.streams = {};  // the registry has them now
-  cfg.preload = {};
+  load_streams(calls, registry, cfg);
   malloc_trim(0);  // parsing a large config leaves megabytes of freed YAML nodes in the heap
 
   if (cfg.ctl_enabled) {

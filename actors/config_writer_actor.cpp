@@ -21,7 +21,8 @@ struct writer_state {
   static constexpr const char* name = "config_writer";
   std::string path;
   std::string journal;
-  config_text doc{""};
+  config_text doc{""};         // parsed on the first change (see document())
+  bool doc_parsed = false;
   int journal_fd = -1;          // -1: no usable journal; flushes rewrite the YAML
   size_t journal_bytes = 0;
   std::string queued;           // journal lines of the changes not yet flushed
@@ -35,6 +36,16 @@ struct writer_state {
     close_journal();
   }
 
+  // The file's document, parsed the first time a change needs it.
+  config_text& document() {
+    if (!doc_parsed) {
+      doc.parsed();
+      malloc_trim(0);  // parsing a large file leaves megabytes of freed YAML nodes in this thread's heap
+      doc_parsed = true;
+    }
+    return doc;
+  }
+
   void close_journal() {
     if (journal_fd >= 0) ::close(journal_fd);
     journal_fd = -1;
@@ -44,7 +55,7 @@ struct writer_state {
   // A crash between the two leaves a journal whose header names the old file, which
   // replay ignores; everything in it is in the new file.
   std::string compact() {
-    auto text = doc.render();
+    auto text = document().render();
     auto error = write_file_atomically(path, text);
     if (!error.empty()) return error;
     yaml_behind = false;
@@ -84,12 +95,13 @@ config_writer_actor::behavior_type writer_behavior(config_writer_actor::stateful
   auto& st = self->state;
   st.path = std::move(path);
   st.journal = journal_path(st.path);
-  st.doc = config_text{document};
-  malloc_trim(0);  // parsing a large file leaves megabytes of freed YAML nodes in this thread's heap
   bool exists = false;
   auto on_disk = read_whole_file(st.path, exists);
-  if (exists && on_disk == document) st.restart_journal(on_disk);
-  else if (!exists && document.empty()) st.restart_journal("");
+  bool current = exists && on_disk == document;
+  bool new_and_empty = !exists && document.empty();
+  st.doc = config_text{std::move(document)};
+  if (current) st.restart_journal(on_disk);
+  else if (new_and_empty) st.restart_journal("");
   else if (auto error = st.compact(); !error.empty())  // a replayed journal: bring the file up to date
     log_line('E', "config", "write " + st.path + " failed: " + error);
   auto queue = [self](const config_change& c) -> caf::typed_response_promise<bool> {
@@ -104,11 +116,11 @@ config_writer_actor::behavior_type writer_behavior(config_writer_actor::stateful
   };
   return {
       [=](persist_atom, const std::string& name, const std::vector<std::string>& sources) {
-        self->state.doc.set_stream(name, sources);
+        self->state.document().set_stream(name, sources);
         return queue({config_change::stream, name, sources, false});
       },
       [=](preload_atom, const std::string& name, bool on) {
-        self->state.doc.set_preload(name, on);
+        self->state.document().set_preload(name, on);
         return queue({config_change::preload, name, {}, on});
       },
       [=](flush_atom) {

@@ -134,7 +134,11 @@ void config_text::section_map::remove(const std::string& name) {
   by_name.erase(it);
 }
 
-config_text::config_text(const std::string& text) {
+void config_text::load() {
+  if (loaded_) return;
+  loaded_ = true;
+  std::string text = std::move(text_);
+  text_ = {};
   YAML::Node doc;
   try {
     doc = YAML::Load(text);
@@ -180,11 +184,13 @@ config_text::config_text(const std::string& text) {
 }
 
 void config_text::set_stream(const std::string& name, const std::vector<std::string>& sources) {
+  load();
   if (sources.empty()) streams_.remove(name);
   else streams_.set(name, render_entry(name, sources));
 }
 
 void config_text::set_preload(const std::string& name, bool on) {
+  load();
   if (on) preload_.set(name, render_entry(name, {"video&audio"}));
   else preload_.remove(name);
 }
@@ -195,7 +201,8 @@ std::string config_text::render_section(const std::string& key, const section_ma
   return out;
 }
 
-std::string config_text::render() const {
+std::string config_text::render() {
+  load();
   std::string out;
   bool streams_done = false, preload_done = false;
   auto ensure_newline = [&] {

@@ -7,6 +7,8 @@
 // concatenation and a change costs the same whether the file holds 10 streams or
 // 10,000. A document that is not plain block style at the top level (flow maps,
 // several documents) is normalised once by yaml-cpp's emitter on load.
+// The text is parsed on first use, not on construction: a daemon whose streams never
+// change holds the file once, not an index of every entry (2 MiB at 10,000 streams).
 // Pure: no I/O, no threads.
 #pragma once
 
@@ -19,18 +21,21 @@ namespace sy {
 
 class config_text {
  public:
-  /// Parses `text` (a go2rtc YAML file).
-  explicit config_text(const std::string& text);
+  /// Holds `text` (a go2rtc YAML file), to be parsed on first use.
+  explicit config_text(std::string text) : text_(std::move(text)) {}
   /// False when the text was not YAML with a map at the top: the document is then
   /// empty, and rendering it would lose the file.
-  bool parsed() const { return parsed_; }
+  bool parsed() {
+    load();
+    return parsed_;
+  }
 
   /// Adds or replaces a stream (new names go last); empty `sources` removes it.
   void set_stream(const std::string& name, const std::vector<std::string>& sources);
   void set_preload(const std::string& name, bool on);
 
   /// The whole file.
-  std::string render() const;
+  std::string render();
 
   /// One map entry as this class writes it (`  name: "src"` or a list), for tests.
   static std::string render_entry(const std::string& name, const std::vector<std::string>& values);
@@ -51,11 +56,14 @@ class config_text {
     std::string key;   // top-level key; empty for leading comments
     std::string text;  // as loaded, including its key line and trailing comments
   };
+  std::string text_;  // until parsed
+  bool loaded_ = false;
   bool parsed_ = false;
   std::vector<section> sections_;
   section_map streams_;
   section_map preload_;
 
+  void load();
   std::string render_section(const std::string& key, const section_map& m) const;
 };
 

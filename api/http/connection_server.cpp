@@ -83,8 +83,6 @@ void connection_server::use_pool(httplib::TaskQueue* pool) {
       [this](int sock) { close_socket(sock); });
 }
 
-size_t connection_server::parked() const { return parker_ ? parker_->parked() : 0; }
-
 void connection_server::close_socket(socket_t sock) {
   {
     std::lock_guard<std::mutex> lock{mutex_};

@@ -38,8 +38,6 @@ class connection_server : public httplib::Server {
   /// The pool httplib runs connections on (from new_task_queue): a parked
   /// connection that becomes readable is queued there again.
   void use_pool(httplib::TaskQueue* pool);
-  /// Idle keep-alive connections parked now (for tests).
-  size_t parked() const;
 
  private:
   bool process_and_close_socket(socket_t sock) override;

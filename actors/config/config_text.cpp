@@ -29,6 +29,16 @@ bool comment_or_blank(const std::string& line) {
   return true;
 }
 
+bool only_comments(const std::string& text) {
+  for (size_t pos = 0; pos < text.size();) {
+    auto end = text.find('\n', pos);
+    auto next = end == std::string::npos ? text.size() : end + 1;
+    if (!comment_or_blank(text.substr(pos, next - pos))) return false;
+    pos = next;
+  }
+  return true;
+}
+
 struct split_section {
   std::string key, lead, body;
 };
@@ -147,7 +157,10 @@ void config_text::load() {
   }
   if (!doc.IsMap() && !doc.IsNull()) return;
   parsed_ = true;
-  if (doc.IsNull()) return;
+  if (doc.IsNull()) {  // nothing but comments (kept above what the daemon adds) or `null`
+    if (only_comments(text)) sections_.push_back({"", text});
+    return;
+  }
   std::vector<split_section> parts;
   std::string tail;
   bool block = split(text, parts, tail) && parts.size() == doc.size();

@@ -61,6 +61,14 @@ TEST_CASE("streams and preload sections are added when the file has none") {
   config_text empty{""};
   empty.set_stream("b", {"test:"});
   CHECK(empty.render() == "streams:\n  b: \"test:\"\n");
+  // A file of comments alone keeps them above what is added; a `null` document does not
+  // survive as text (it would not parse with a section after it).
+  config_text comments{"# my cameras\n\n# go here"};
+  comments.set_stream("b", {"test:"});
+  CHECK(comments.render() == "# my cameras\n\n# go here\nstreams:\n  b: \"test:\"\n");
+  config_text null{"~\n"};
+  null.set_stream("b", {"test:"});
+  CHECK(null.render() == "streams:\n  b: \"test:\"\n");
 }
 
 TEST_CASE("names and sources with YAML's special characters read back unchanged") {

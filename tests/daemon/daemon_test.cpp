@@ -61,3 +61,21 @@ TEST_CASE("a malformed config file stops start-up with a message and is left unt
   CHECK(read_text_file(path) == before);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a config stream the registry refuses is logged by name; the others load and are served") {
+  daemon_process d{"streams:\n  first: \"test:?size=160x120\"\n  broken: \"ftp://127.0.0.1/x\"\n"
+                   "  last: \"test:?size=160x120\"\npreload:\n  gone:\n"};
+  REQUIRE(d.api_port > 0);
+  auto line = d.process->wait_for("ERR [streams] broken: ", std::chrono::seconds(1));
+  CHECK(line.find("source not supported") != std::string::npos);
+  CHECK_FALSE(d.process->wait_for("ERR [streams] gone: ", std::chrono::seconds(1)).empty());
+  auto list = d.client().Get("/api/streams");
+  REQUIRE(list);
+  CHECK(list->body.find("\"first\":") != std::string::npos);
+  CHECK(list->body.find("\"last\":") != std::string::npos);
+  CHECK(list->body.find("\"broken\"") == std::string::npos);
+  auto frame = d.client().Get("/api/frame.jpeg?src=last");
+  REQUIRE(frame);
+  CHECK(frame->status == 200);
+  CHECK(d.stop() == 0);
+}

@@ -261,7 +261,7 @@ TEST_CASE("a PATCH alias shares its target: get, list and lookup resolve to it, 
   };
   REQUIRE(patch("door", "cam"));
   REQUIRE(patch("porch", "door"));  // an alias of an alias shares the stream itself
-  REQUIRE(patch("yard", "rtsp://127.0.0.1:8554/cam"));
+  REQUIRE(patch("yard", "rtsp://127.0.0.1:18554/cam"));
   for (auto* alias : {"door", "porch", "yard"}) {
     CAPTURE(alias);
     auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{alias});

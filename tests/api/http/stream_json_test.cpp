@@ -22,11 +22,14 @@ stream_info lazy(const std::string& name, std::vector<std::string> sources, int6
 }  // namespace
 
 TEST_CASE("the list keeps each stream's own time, URL and masking, and stays valid JSON") {
-  // 1700000000 s is 2023-11-14T22:13:20Z; the formatter reuses the last second it printed.
+  // 1700000000 s is 2023-11-14T22:13:20Z; the formatter keeps the date per day, so
+  // "e" (the next midnight, padded digits) and "f" (back a day) check the day changes.
   std::vector<stream_info> all{lazy("a", {"rtsp://127.0.0.1:1/a"}, 1700000000000),
                                lazy("b", {"rtsp://user:pass@127.0.0.1:1/b"}, 1700000000999),
                                lazy("c", {"http://h/x?q=\"quoted\"\\"}, 1700000061000),
-                               lazy("d", {}, 1700000000000)};
+                               lazy("d", {}, 1700000000000),
+                               lazy("e", {"rtsp://127.0.0.1:1/e"}, 1700006409000),
+                               lazy("f", {"rtsp://127.0.0.1:1/f"}, 1699999999000)};
   auto text = streams_json(all);
   rapidjson::Document doc;
   doc.Parse(text.c_str(), text.size());
@@ -35,6 +38,8 @@ TEST_CASE("the list keeps each stream's own time, URL and masking, and stays val
   CHECK(std::string(doc["b"]["since"].GetString()) == "2023-11-14T22:13:20Z");
   CHECK(std::string(doc["c"]["since"].GetString()) == "2023-11-14T22:14:21Z");
   CHECK(std::string(doc["d"]["since"].GetString()) == "2023-11-14T22:13:20Z");
+  CHECK(std::string(doc["e"]["since"].GetString()) == "2023-11-15T00:00:09Z");
+  CHECK(std::string(doc["f"]["since"].GetString()) == "2023-11-14T22:13:19Z");
   CHECK(std::string(doc["a"]["producers"][0]["url"].GetString()) == "rtsp://127.0.0.1:1/a");
   CHECK(std::string(doc["b"]["producers"][0]["url"].GetString()) == "rtsp://***@127.0.0.1:1/b");
   CHECK(std::string(doc["c"]["producers"][0]["url"].GetString()) == "http://h/x?q=\"quoted\"\\");

@@ -10,6 +10,7 @@
 #include "pipelines/scheme_table.hpp"
 #include "pipelines/source_uri.hpp"
 #include "pipelines/stream_name.hpp"
+#include "pipelines/transcode_launch.hpp"
 
 namespace sy {
 namespace {
@@ -88,8 +89,12 @@ struct registry_state {
     auto it = streams.find(from);
     if (it == streams.end()) return false;
     if (!it->second.alias_of.empty()) return feeds_from(it->second.alias_of, target, seen);
-    for (auto& src : it->second.sources)
-      if (is_stream_reference(src) && feeds_from(src, target, seen)) return true;
+    for (auto& src : it->second.sources) {
+      auto input = source_input_stream(src);
+      // ffmpeg:SELF transcodes the stream's own other sources: not a link to follow.
+      if (!input.empty() && !(input == from && !is_stream_reference(src)) && feeds_from(input, target, seen))
+        return true;
+    }
     return false;
   }
 
@@ -103,6 +108,16 @@ struct registry_state {
       if (req.from != origin::config && !streams.count(src))
         return make_error(errc::source_not_supported, verdict_text(source_verdict::not_supported));
       return {};
+    }
+    // ffmpeg:STREAM#...: STREAM may be this stream itself (its other sources, as Home
+    // Assistant sets up every camera); another stream must exist and not loop back.
+    auto input = transcode_input_stream(src);
+    if (!input.empty() && input != req.name) {
+      std::set<std::string> seen;
+      if (feeds_from(input, req.name, seen))
+        return make_error(errc::source_not_supported, "streams: source loops back to this stream");
+      if (req.from != origin::config && !streams.count(input))
+        return make_error(errc::source_not_supported, "streams: " + src + ": no stream named " + input);
     }
     switch (check_source(src, req.from == origin::config)) {
       case source_verdict::ok: break;
@@ -129,6 +144,9 @@ struct registry_state {
     if (req.sources.empty()) return make_error(errc::no_sources, "streams: no source");
     for (auto& src : req.sources)
       if (auto err = validate_source(req, src)) return err;
+    bool own = std::any_of(req.sources.begin(), req.sources.end(),
+                           [&](const std::string& src) { return transcode_input_stream(src) != req.name; });
+    if (!own) return make_error(errc::no_sources, "streams: every source transcodes " + req.name + ", which has no other");
     return {};
   }
 

@@ -7,6 +7,7 @@
 #include "pipelines/hub/hub_relay.hpp"
 #include "pipelines/log.hpp"
 #include "pipelines/source_uri.hpp"
+#include "pipelines/transcode_launch.hpp"
 
 namespace sy {
 namespace {
@@ -155,13 +156,22 @@ struct stream_state_data {
   }
 
   // ---- source lifecycle ----
+  // ffmpeg:<this stream>#... transcodes this stream's other sources for consumers
+  // that need another codec (Home Assistant adds two to every camera). It is not a
+  // source of its own: failover passes over it.
+  bool runnable(const std::string& source) const { return transcode_input_stream(source) != stream_name; }
+
   void start() {
     ready = false;
     source_on = true;
     ++generation;
+    for (size_t tried = 0; tried < sources.size() && !runnable(sources[source_index]); ++tried)
+      source_index = (source_index + 1) % sources.size();
     auto& source = sources[source_index];
-    if (is_stream_reference(source)) {
-      if (!link_upstream(source)) return;
+    if (!runnable(source)) return on_failure("no source of its own: every source transcodes this stream");
+    auto input = source_input_stream(source);
+    if (!input.empty()) {
+      if (!link_upstream(input, is_stream_reference(source) ? std::string{} : source)) return;
     } else {
       std::string error;
       pipeline = source_pipeline::start(source, hub, notifier(), error);
@@ -182,8 +192,9 @@ struct stream_state_data {
     };
   }
 
-  // A source naming another stream: attach to it and relay its hub into ours.
-  bool link_upstream(const std::string& target) {
+  // A source naming another stream: attach to it and relay its hub into ours, or,
+  // for ffmpeg:STREAM#..., run `transcode` fed from its hub.
+  bool link_upstream(const std::string& target, const std::string& transcode) {
     auto reg = caf::actor_cast<registry_actor>(registry);
     if (!reg) {
       on_failure("registry is gone");
@@ -193,11 +204,18 @@ struct stream_state_data {
     auto fail = [this, gen, target](caf::error& err) {
       if (gen == generation) on_failure(target + ": " + error_text(err));
     };
-    self->request(reg, cfg.start_timeout, lookup_atom::value, target).then([this, gen, fail](stream_actor up) {
+    self->request(reg, cfg.start_timeout, lookup_atom::value, target).then([this, gen, fail, transcode](stream_actor up) {
       if (gen != generation) return;
       self->request(up, cfg.start_timeout, attach_atom::value, consumer_kind::relay).then(
-          [this, gen, up](lease held) {
+          [this, gen, up, transcode](lease held) {
             if (gen != generation) return caf::anon_send(up, detach_atom::value, held.id);
+            if (!transcode.empty()) {
+              upstream = {up, held.id, held.hub, 0};
+              std::string error;
+              pipeline = source_pipeline::start_fed(transcode, held.hub, hub, notifier(), error);
+              if (!pipeline) on_failure(error);
+              return;
+            }
             hub->begin_epoch();
             auto notify = notifier();
             auto relay = std::make_shared<hub_relay>(hub, [notify] {
@@ -214,7 +232,7 @@ struct stream_state_data {
   void release_source() {
     if (pipeline) self->system().spawn<caf::detached>(destroy_pipeline, pipeline.release());
     if (upstream.stream) {
-      upstream.hub->unsubscribe(upstream.subscription);
+      if (upstream.subscription) upstream.hub->unsubscribe(upstream.subscription);
       caf::anon_send(upstream.stream, detach_atom::value, upstream.lease_id);
       upstream = {};
     }

@@ -1,5 +1,7 @@
 #include "pipelines/scheme_table.hpp"
 
+#include "pipelines/transcode_launch.hpp"
+
 namespace sy {
 
 const std::vector<scheme_row>& scheme_table() {
@@ -7,6 +9,8 @@ const std::vector<scheme_row>& scheme_table() {
       {"rtsp", scheme_access::api, rtsp_launch},
       {"rtsps", scheme_access::api, rtsp_launch},
       {"test", scheme_access::api, test_launch},
+      // go2rtc's transcoder, built in GStreamer: decodes and encodes, runs no command.
+      {"ffmpeg", scheme_access::api, ffmpeg_launch},
       // Switchyard's raw pipelines: whatever GStreamer can build, so never from the API.
       {"gst", scheme_access::config_only, gst_launch},
       // go2rtc's command runners: refused from the API with go2rtc's text, not built.

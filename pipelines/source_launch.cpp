@@ -13,7 +13,7 @@ namespace {
 // holds nothing back (latency=0: a relay must not add delay; go2rtc has none); over
 // UDP it gets 100 ms to reorder. tcp-timeout so a dead camera is noticed.
 constexpr const char* rtsp_fragment =
-    "rtspsrc name=out0 location=%s protocols=%s latency=%s tcp-timeout=10000000 "
+    "rtspsrc name=%s location=%s protocols=%s latency=%s tcp-timeout=10000000 "
     "do-retransmission=false%s";
 // rtsps: cameras use self-signed certificates; go2rtc does not validate them either.
 constexpr const char* rtsps_extra = " tls-validation-flags=0";
@@ -52,18 +52,6 @@ std::string format(const char* fmt, ...) {
   return buf;
 }
 
-bool parse_uint(const std::string& s, unsigned lo, unsigned hi, unsigned& out) {
-  if (s.empty() || s.size() > 6) return false;
-  unsigned v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + unsigned(c - '0');
-  }
-  if (v < lo || v > hi) return false;
-  out = v;
-  return true;
-}
-
 std::string get(const std::map<std::string, std::string>& m, const char* key, const char* fallback) {
   auto it = m.find(key);
   return it == m.end() ? fallback : it->second;
@@ -75,15 +63,15 @@ launch_result test_launch(const source_spec& spec) {
   unsigned width = 640, height = 360, fps = 25;
   auto size = get(spec.query, "size", "640x360");
   auto x = size.find('x');
-  if (x == std::string::npos || !parse_uint(size.substr(0, x), 16, 7680, width) ||
-      !parse_uint(size.substr(x + 1), 16, 4320, height))
+  if (x == std::string::npos || !parse_bounded_uint(size.substr(0, x), 16, 7680, width) ||
+      !parse_bounded_uint(size.substr(x + 1), 16, 4320, height))
     return {{}, "test: size must be WIDTHxHEIGHT"};
-  if (!parse_uint(get(spec.query, "fps", "25"), 1, 120, fps)) return {{}, "test: fps must be 1..120"};
+  if (!parse_bounded_uint(get(spec.query, "fps", "25"), 1, 120, fps)) return {{}, "test: fps must be 1..120"};
   unsigned gop = 2 * fps;
-  if (!parse_uint(get(spec.query, "gop", std::to_string(gop).c_str()), 1, 1000, gop))
+  if (!parse_bounded_uint(get(spec.query, "gop", std::to_string(gop).c_str()), 1, 1000, gop))
     return {{}, "test: gop must be 1..1000 frames"};
   unsigned kbps = 0;
-  if (!parse_uint(get(spec.query, "bitrate", std::to_string(width * height / 300).c_str()), 16, 100000, kbps))
+  if (!parse_bounded_uint(get(spec.query, "bitrate", std::to_string(width * height / 300).c_str()), 16, 100000, kbps))
     return {{}, "test: bitrate must be 16..100000 kbit/s"};
   auto enc = test_encoders.find(get(spec.query, "codec", "h264"));
   if (enc == test_encoders.end()) return {{}, "test: codec must be h264 or h265"};
@@ -101,18 +89,32 @@ launch_result test_launch(const source_spec& spec) {
   return {text, {}};
 }
 
-launch_result rtsp_launch(const source_spec& spec) {
+launch_result rtspsrc_launch(const source_spec& spec, const char* name) {
   auto transport = get(spec.options, "transport", "tcp");
   if (transport != "tcp" && transport != "udp") return {{}, "rtsp: #transport must be tcp or udp"};
   auto extra = spec.scheme == "rtsps" ? rtsps_extra : "";
   auto latency = transport == "tcp" ? "0" : "100";
-  return {format(rtsp_fragment, quote_launch_value(spec.url).c_str(), transport.c_str(), latency, extra), {}};
+  return {format(rtsp_fragment, name, quote_launch_value(spec.url).c_str(), transport.c_str(), latency, extra), {}};
 }
+
+launch_result rtsp_launch(const source_spec& spec) { return rtspsrc_launch(spec, "out0"); }
 
 launch_result gst_launch(const source_spec& spec) {
   auto text = spec.url.substr(spec.url.find(':') + 1);
   if (text.find("name=out0") == std::string::npos) return {{}, "gst: the pipeline must name its output out0"};
   return {text, {}};
+}
+
+bool parse_bounded_uint(const std::string& s, unsigned lo, unsigned hi, unsigned& out) {
+  if (s.empty() || s.size() > 6) return false;
+  unsigned v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + unsigned(c - '0');
+  }
+  if (v < lo || v > hi) return false;
+  out = v;
+  return true;
 }
 
 std::string quote_launch_value(const std::string& value) {

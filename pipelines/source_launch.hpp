@@ -22,8 +22,13 @@ struct launch_result {
 launch_result test_launch(const source_spec& spec);
 /// rtsp://, rtsps:// (#transport=tcp|udp)
 launch_result rtsp_launch(const source_spec& spec);
+/// The rtspsrc element of rtsp_launch, named `name` (a transcoder's input).
+launch_result rtspsrc_launch(const source_spec& spec, const char* name);
 /// gst:LAUNCH, a raw pipeline with an element named out0 (config file only)
 launch_result gst_launch(const source_spec& spec);
+
+/// A decimal in [lo, hi] (at most six digits), for builders' numeric options.
+bool parse_bounded_uint(const std::string& s, unsigned lo, unsigned hi, unsigned& out);
 
 /// Quotes a property value for launch text: "value" with \" and \\ escaped.
 std::string quote_launch_value(const std::string& value);

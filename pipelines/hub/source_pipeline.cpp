@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "pipelines/codec_table.hpp"
+#include "pipelines/hub/appsrc_sink.hpp"
 #include "pipelines/parse.hpp"
 #include "pipelines/scheme_table.hpp"
 
@@ -189,6 +190,51 @@ std::unique_ptr<source_pipeline> source_pipeline::start(const std::string& url, 
   if (!native.empty())
     return std::unique_ptr<source_pipeline>{
         new source_pipeline(std::make_unique<rtsp_reader>(native, std::move(hub), std::move(notify)))};
+  return build(url, std::move(hub), std::move(notify), error, [](GstElement*, std::string&) { return true; });
+}
+
+std::unique_ptr<source_pipeline> source_pipeline::start_fed(const std::string& url, const hub_ptr& upstream,
+                                                            hub_ptr hub, notify_fn notify, std::string& error) {
+  uint64_t subscription = 0;
+  auto feed = [&](GstElement* pipeline, std::string& why) {
+    // in_video takes the upstream's first video track, in_audio its first audio one.
+    auto names = upstream->caps_names();
+    std::vector<GstElement*> inputs(names.size(), nullptr);
+    for (const char* kind : {"video", "audio"}) {
+      auto* in = gst_bin_get_by_name(GST_BIN(pipeline), (std::string{"in_"} + kind).c_str());
+      if (!in) continue;
+      bool video = kind[0] == 'v', found = false;
+      for (size_t i = 0; i < names.size() && !found; ++i) {
+        bool is_video = names[i].rfind("video/", 0) == 0 || names[i] == "image/jpeg";
+        bool is_audio = names[i].rfind("audio/", 0) == 0;
+        if (video ? is_video : is_audio) {
+          inputs[i] = in;
+          found = true;
+        }
+      }
+      gst_object_unref(in);  // the pipeline holds it
+      if (!found) {
+        why = std::string{"the stream it reads has no "} + kind + " track";
+        return false;
+      }
+    }
+    subscription = upstream->subscribe(consumer_kind::relay, make_appsrc_sink(inputs));
+    if (!subscription) why = "the stream it reads is closing";
+    return subscription != 0;
+  };
+  auto self = build(url, std::move(hub), std::move(notify), error, feed);
+  if (self) {
+    self->upstream_ = upstream;
+    self->subscription_ = subscription;
+  } else if (subscription) {
+    upstream->unsubscribe(subscription);
+  }
+  return self;
+}
+
+std::unique_ptr<source_pipeline> source_pipeline::build(const std::string& url, hub_ptr hub, notify_fn notify,
+                                                        std::string& error,
+                                                        const std::function<bool(GstElement*, std::string&)>& feed) {
   auto launch = source_launch(url);
   if (launch.text.empty()) {
     error = launch.error;
@@ -223,6 +269,7 @@ std::unique_ptr<source_pipeline> source_pipeline::start(const std::string& url, 
     error = "source pipeline refused to start";
     return nullptr;
   }
+  if (!feed(pipeline, error)) return nullptr;
   g->maybe_ready();
   return self;
 }
@@ -234,6 +281,7 @@ source_pipeline::source_pipeline(std::unique_ptr<rtsp_reader> reader) : reader_(
 
 source_pipeline::~source_pipeline() {
   if (reader_) return;  // its destructor stops and joins it
+  if (subscription_) upstream_->unsubscribe(subscription_);  // nothing is pushed into the appsrcs after this
   gst_element_set_state(pipeline_, GST_STATE_NULL);
   auto* bus = gst_element_get_bus(pipeline_);
   gst_bus_set_sync_handler(bus, nullptr, nullptr, nullptr);

@@ -32,6 +32,11 @@ class source_pipeline {
   /// `error`.
   static std::unique_ptr<source_pipeline> start(const std::string& url, hub_ptr hub, notify_fn notify,
                                                 std::string& error);
+  /// For a source that reads another stream in-process (ffmpeg:STREAM#...): its
+  /// appsrc elements in_video / in_audio are fed from `upstream`'s first video and
+  /// audio tracks until destruction.
+  static std::unique_ptr<source_pipeline> start_fed(const std::string& url, const hub_ptr& upstream, hub_ptr hub,
+                                                    notify_fn notify, std::string& error);
   ~source_pipeline();  // blocks until the pipeline is in NULL
 
   source_pipeline(const source_pipeline&) = delete;
@@ -40,9 +45,16 @@ class source_pipeline {
  private:
   source_pipeline(GstElement* pipeline, std::shared_ptr<glue> g);
   explicit source_pipeline(std::unique_ptr<rtsp_reader> reader);
+  // The launch-text pipeline for `url`, started; `feed` (after PLAYING) connects its
+  // inputs, or fails with a reason.
+  static std::unique_ptr<source_pipeline> build(const std::string& url, hub_ptr hub, notify_fn notify,
+                                                std::string& error,
+                                                const std::function<bool(GstElement*, std::string&)>& feed);
   GstElement* pipeline_ = nullptr;
   std::shared_ptr<glue> glue_;
   std::unique_ptr<rtsp_reader> reader_;
+  hub_ptr upstream_;  // the hub start_fed reads, and its subscription
+  uint64_t subscription_ = 0;
 };
 
 }  // namespace sy

@@ -32,7 +32,7 @@ TEST_CASE("the schemes listed are exactly the rows that have a builder, in table
   for (auto& row : scheme_table())
     if (row.build) built.push_back(row.scheme);
   CHECK(supported_schemes() == built);
-  CHECK(supported_schemes() == std::vector<std::string>{"rtsp", "rtsps", "test", "gst"});
+  CHECK(supported_schemes() == std::vector<std::string>{"rtsp", "rtsps", "test", "ffmpeg", "gst"});
   REQUIRE(find_scheme("exec") != nullptr);
   CHECK(find_scheme("exec")->access == scheme_access::config_only);
   CHECK(find_scheme("ftp") == nullptr);

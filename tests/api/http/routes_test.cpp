@@ -58,7 +58,7 @@ TEST_CASE("GET /api reports a go2rtc-compatible version and the config path; /ap
   CHECK(res->body.find("\"config_path\":\"" + api.config_path + "\"") != std::string::npos);
   auto schemes = c.Get("/api/schemes");
   REQUIRE(schemes);
-  CHECK(schemes->body == "[\"rtsp\",\"rtsps\",\"test\",\"gst\"]");
+  CHECK(schemes->body == "[\"rtsp\",\"rtsps\",\"test\",\"ffmpeg\",\"gst\"]");
 }
 
 TEST_CASE("PUT creates, GET lists and shows one, DELETE removes; all persisted to the config file") {

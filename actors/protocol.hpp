@@ -90,6 +90,21 @@ typename Inspector::result_type inspect(Inspector& f, stream_info& x) {
   return f(caf::meta::type_name("stream_info"), x.name, x.sources, x.preload, x.status, x.alias_of);
 }
 
+/// A stream as GET /api/streams lists it: what stream_info says, in less. The
+/// sources are the registry's own immutable list, shared (replaced on change), and a
+/// stream never woken has no status, only the time it was made: listing 10,000
+/// streams copies pointers instead of strings and blocks the registry for a
+/// fraction of a millisecond. Local only: never serialized (yardctl uses list_atom).
+using source_list = std::shared_ptr<const std::vector<std::string>>;
+struct list_row {
+  std::string name;
+  source_list sources;  // never null
+  bool preload = false;
+  int64_t since_ms = 0;                          // when status is null
+  std::shared_ptr<const stream_status> status;  // null: idle, never woken
+  std::string alias_of;
+};
+
 /// Where a change request comes from: decides persistence and which schemes are allowed.
 enum class origin : uint8_t {
   api = 0,     // HTTP PUT/DELETE or yardctl: validated strictly, persisted
@@ -159,6 +174,7 @@ typename Inspector::result_type inspect(Inspector& f, stream_event& x) {
 
 // ---- atoms (at most 10 characters) -------------------------------------------
 using list_atom = caf::atom_constant<caf::atom("list")>;
+using list_rows_atom = caf::atom_constant<caf::atom("listrows")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
 using detach_atom = caf::atom_constant<caf::atom("detach")>;
@@ -211,6 +227,7 @@ using stream_actor = caf::typed_actor<
 // delete:    remove a stream (acknowledged even when unknown, as go2rtc does); its
 //            aliases go with it.
 // list:      every stream, ordered by name.
+// listrows:  the same as list_rows (local only: the HTTP API's list).
 // get:       one stream; errc::not_found when unknown.
 // lookup:    the stream's actor (an alias's target's), for consumers that attach.
 // preload:   keep (true) or stop keeping (false) a stream's source running without viewers.
@@ -224,6 +241,7 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<caf::put_atom, put_request, deadline>::with<change_ack>,
     caf::replies_to<caf::delete_atom, std::string, origin, deadline>::with<change_ack>,
     caf::replies_to<list_atom>::with<std::vector<stream_info>>,
+    caf::replies_to<list_rows_atom>::with<std::vector<list_row>>,
     caf::replies_to<caf::get_atom, std::string>::with<stream_info>,
     caf::replies_to<lookup_atom, std::string>::with<stream_actor>,
     caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>,
@@ -251,3 +269,4 @@ void register_protocol(caf::actor_system_config& cfg);
 // Local-only messages: they hold pointers into this process's data plane.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::lease)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::source_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<sy::list_row>)

@@ -33,7 +33,7 @@ struct awake_state {
 struct entry {
   stream_actor stream;   // invalid for an alias
   std::string alias_of;  // the stream an alias shares (always a stream, never an alias)
-  std::vector<std::string> sources;
+  source_list sources;   // null for an alias
   bool preload = false;
   int64_t since_ms = 0;                // creation, until the stream reports
   std::unique_ptr<awake_state> awake;  // from the first launch on
@@ -89,7 +89,7 @@ struct registry_state {
     auto it = streams.find(from);
     if (it == streams.end()) return false;
     if (!it->second.alias_of.empty()) return feeds_from(it->second.alias_of, target, seen);
-    for (auto& src : it->second.sources) {
+    for (auto& src : sources_of(it->second)) {
       auto input = source_input_stream(src);
       // ffmpeg:SELF transcodes the stream's own other sources: not a link to follow.
       if (!input.empty() && !(input == from && !is_stream_reference(src)) && feeds_from(input, target, seen))
@@ -192,7 +192,7 @@ struct registry_state {
     if (!e.awake) e.awake = std::make_unique<awake_state>();
     e.awake->status.since_ms = now_ms();
     e.awake->hub = std::make_shared<track_hub>();
-    auto stream = spawn_stream(self->system(), name, e.sources, e.preload, cfg.stream, self->address(), e.awake->hub);
+    auto stream = spawn_stream(self->system(), name, *e.sources, e.preload, cfg.stream, self->address(), e.awake->hub);
     self->monitor(stream);
     return stream;
   }
@@ -243,7 +243,7 @@ struct registry_state {
       e.alias_of = target;
       aliases[target].insert(req.name);
     } else {
-      e.sources = req.sources;
+      e.sources = std::make_shared<const std::vector<std::string>>(req.sources);
       e.since_ms = now_ms();
       if (e.preload) e.stream = launch(req.name, e);
     }
@@ -316,17 +316,38 @@ struct registry_state {
     return st;
   }
 
+  static const std::vector<std::string>& sources_of(const entry& e) {
+    static const std::vector<std::string> none;
+    return e.sources ? *e.sources : none;
+  }
+
   stream_info info(const std::string& name, const entry& e) {
-    if (e.alias_of.empty()) return {name, e.sources, e.preload, live_status(e), {}};
+    if (e.alias_of.empty()) return {name, sources_of(e), e.preload, live_status(e), {}};
     auto* target = resolve(name);
     if (!target) return {name, {}, false, {}, e.alias_of};
-    return {name, target->sources, target->preload, live_status(*target), e.alias_of};
+    return {name, sources_of(*target), target->preload, live_status(*target), e.alias_of};
+  }
+
+  list_row row(const std::string& name, const entry& e) {
+    static const source_list none = std::make_shared<const std::vector<std::string>>();
+    const entry* s = e.alias_of.empty() ? &e : resolve(name);
+    if (!s) return {name, none, false, 0, nullptr, e.alias_of};
+    list_row r{name, s->sources, s->preload, s->since_ms, nullptr, e.alias_of};
+    if (s->awake) r.status = std::make_shared<const stream_status>(live_status(*s));
+    return r;
   }
 
   std::vector<stream_info> on_list() {
     std::vector<stream_info> out;
     out.reserve(streams.size());
     for (auto& kv : streams) out.push_back(info(kv.first, kv.second));
+    return out;
+  }
+
+  std::vector<list_row> on_list_rows() {
+    std::vector<list_row> out;
+    out.reserve(streams.size());
+    for (auto& kv : streams) out.push_back(row(kv.first, kv.second));
     return out;
   }
 
@@ -382,6 +403,7 @@ registry_actor::behavior_type registry_behavior(registry_actor::stateful_pointer
         return self->state.on_delete(name, from, until);
       },
       [self](list_atom) { return self->state.on_list(); },
+      [self](list_rows_atom) { return self->state.on_list_rows(); },
       [self](caf::get_atom, const std::string& name) { return self->state.on_get(name); },
       [self](lookup_atom, const std::string& name) { return self->state.on_lookup(name); },
       [self](preload_atom, const std::string& name, bool on, origin from, deadline until) {

@@ -31,7 +31,7 @@ void send_ack(httplib::Response& res, const caf::expected<change_ack>& ack) {
 
 void get_streams(const api_context& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!req.has_param("src")) {
-    auto all = call_registry<std::vector<stream_info>>(ctx, list_atom::value);
+    auto all = call_registry<std::vector<list_row>>(ctx, list_rows_atom::value);
     if (!all) return send_error(res, all.error());
     res.body = streams_json(*all);  // moved, not copied: 1.5 MB at 10,000 streams
     return res.set_header("Content-Type", "application/json");
@@ -66,7 +66,7 @@ void delete_stream(const api_context& ctx, const httplib::Request& req, httplib:
 }
 
 void get_preload(const api_context& ctx, httplib::Response& res) {
-  auto all = call_registry<std::vector<stream_info>>(ctx, list_atom::value);
+  auto all = call_registry<std::vector<list_row>>(ctx, list_rows_atom::value);
   if (!all) return send_error(res, all.error());
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);

@@ -1,5 +1,7 @@
 #include "api/http/stream_json.hpp"
 
+#include "api/http/json_writer.hpp"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -49,6 +51,23 @@ class iso_time {
   char buf_[40] = {};
 };
 
+// What the writers read of a stream_info or a list_row.
+struct stream_view {
+  const std::vector<std::string>& sources;
+  bool preload;
+  const stream_status& status;
+  int64_t since_ms;
+  const std::string& alias_of;
+};
+
+const stream_status never_woken;
+
+stream_view view(const stream_info& s) { return {s.sources, s.preload, s.status, s.status.since_ms, s.alias_of}; }
+stream_view view(const list_row& r) {
+  auto& st = r.status ? *r.status : never_woken;
+  return {*r.sources, r.preload, st, r.status ? st.since_ms : r.since_ms, r.alias_of};
+}
+
 template <class Writer>
 void write_codec(Writer& w, const track_info& t) {
   auto* codec = find_codec(t.caps);
@@ -72,7 +91,7 @@ void write_codec(Writer& w, const track_info& t) {
 }
 
 template <class Writer>
-void write_producer(Writer& w, const stream_info& info, size_t index) {
+void write_producer(Writer& w, const stream_view& info, size_t index) {
   auto& source = info.sources[index];
   w.StartObject();
   w.Key("url");
@@ -120,7 +139,7 @@ void write_producer(Writer& w, const stream_info& info, size_t index) {
 }
 
 template <class Writer>
-void write_stream(Writer& w, const stream_info& info, iso_time& since) {
+void write_stream(Writer& w, const stream_view& info, iso_time& since) {
   w.StartObject();
   w.Key("producers");
   if (info.sources.empty()) {
@@ -154,7 +173,7 @@ void write_stream(Writer& w, const stream_info& info, iso_time& since) {
   w.Key("last_error");
   w.String(info.status.last_error.c_str());
   w.Key("since");
-  w.String(since(info.status.since_ms));
+  w.String(since(info.since_ms));
   w.Key("preload");
   w.Bool(info.preload);
   if (!info.alias_of.empty()) {
@@ -181,22 +200,27 @@ std::string stream_json(const stream_info& info) {
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
   w.SetIndent(' ', 2);
   iso_time since;
-  write_stream(w, info, since);
+  write_stream(w, view(info), since);
   return buf.GetString();
 }
 
-std::string streams_json(const std::vector<stream_info>& all) {
-  rapidjson::StringBuffer buf;
-  buf.Reserve(all.size() * 192 + 2);  // a stream nobody watches takes about 150 bytes
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+template <class Row>
+std::string write_list(const std::vector<Row>& all) {
+  std::string out;
+  out.reserve(all.size() * 192 + 2);  // a stream nobody watches takes about 150 bytes
+  json_writer w{out};
   iso_time since;
   w.StartObject();
-  for (auto& info : all) {
-    w.Key(info.name.c_str(), rapidjson::SizeType(info.name.size()));
-    write_stream(w, info, since);
+  for (auto& row : all) {
+    w.Key(row.name.c_str(), row.name.size());
+    write_stream(w, view(row), since);
   }
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return out;
 }
+
+std::string streams_json(const std::vector<stream_info>& all) { return write_list(all); }
+
+std::string streams_json(const std::vector<list_row>& all) { return write_list(all); }
 
 }  // namespace sy

@@ -63,7 +63,8 @@ outcome execute(sy::blocking_calls& calls, const sy::registry_actor& reg, const 
   auto& cmd = argv[0];
   auto n = argv.size();
   if (cmd == "list" && n == 1)
-    return ask<std::vector<sy::stream_info>>(calls, reg, sy::streams_json, sy::list_atom::value);
+    return ask<std::vector<sy::stream_info>>(
+        calls, reg, [](const std::vector<sy::stream_info>& all) { return sy::streams_json(all); }, sy::list_atom::value);
   if (cmd == "get" && n == 2)
     return ask<sy::stream_info>(calls, reg, sy::stream_json, caf::get_atom::value, argv[1]);
   if (cmd == "delete" && n == 2)

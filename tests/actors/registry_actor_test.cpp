@@ -344,3 +344,42 @@ TEST_CASE("the config file's streams load in one message: the good ones in order
   CHECK(eventually([&] { return running() == baseline + 2; }, std::chrono::seconds(5)));  // registry + c
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("the list rows say what the list says, share the registry's sources until they change, status once awake") {
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("other", {"test:", "test:?fps=5"}), deadline{}));
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value,
+                          put_request{"door", {"cam"}, origin::patch, put_mode::upsert}, deadline{}));
+  auto rows = ask<std::vector<list_row>>(env.calls, reg, list_rows_atom::value);
+  auto infos = ask<std::vector<stream_info>>(env.calls, reg, list_atom::value);
+  REQUIRE(rows);
+  REQUIRE(infos);
+  REQUIRE(rows->size() == infos->size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto& r = (*rows)[i];
+    auto& s = (*infos)[i];
+    CAPTURE(s.name);
+    CHECK(r.name == s.name);
+    REQUIRE(r.sources);
+    CHECK(*r.sources == s.sources);
+    CHECK(r.preload == s.preload);
+    CHECK(r.alias_of == s.alias_of);
+    CHECK(r.status == nullptr);  // nobody looked these up: no status, only their time
+    CHECK(r.since_ms == s.status.since_ms);
+  }
+  // Unchanged streams hand out the same list; a changed one a new one.
+  auto again = ask<std::vector<list_row>>(env.calls, reg, list_rows_atom::value);
+  CHECK((*again)[0].sources == (*rows)[0].sources);
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=320x240"}), deadline{}));
+  REQUIRE(ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"other"}));
+  auto changed = ask<std::vector<list_row>>(env.calls, reg, list_rows_atom::value);
+  CHECK((*changed)[0].sources != (*rows)[0].sources);
+  CHECK(*(*changed)[0].sources == std::vector<std::string>{"test:?size=320x240"});
+  CHECK(*(*changed)[1].sources == std::vector<std::string>{"test:?size=320x240"});  // the alias follows
+  CHECK((*rows)[0].sources->front() == "test:?size=160x120");  // a list already out is never changed
+  REQUIRE((*changed)[2].status);  // woken by the lookup: it has a status now
+  CHECK((*changed)[2].status->state == stream_state::idle);
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}

@@ -73,6 +73,12 @@ const char* rtp_depay_fragment(const std::string& encoding_name) {
   return nullptr;
 }
 
+const codec_entry* find_codec_by_encoding(const std::string& encoding_name) {
+  for (auto& c : codecs)
+    if (encoding_name == c.name) return &c;
+  return nullptr;
+}
+
 const codec_entry* find_codec(const std::string& caps_name) {
   for (auto& c : codecs)
     if (caps_name == c.caps_name) return &c;

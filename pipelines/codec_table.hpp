@@ -27,5 +27,7 @@ const char* nal_parser_caps(const std::string& encoding_name);
 /// The entry for a caps structure name (e.g. "video/x-h264"), or nullptr when the
 /// format cannot be re-served.
 const codec_entry* find_codec(const std::string& caps_name);
+/// The entry for an RTP encoding name (e.g. "H264", "OPUS"), or nullptr.
+const codec_entry* find_codec_by_encoding(const std::string& encoding_name);
 
 }  // namespace sy

@@ -13,6 +13,7 @@ const char* consumer_kind_name(consumer_kind kind) {
     case consumer_kind::mse: return "mse";
     case consumer_kind::mjpeg: return "mjpeg";
     case consumer_kind::hls: return "hls";
+    case consumer_kind::webrtc: return "webrtc";
   }
   return "unknown";
 }

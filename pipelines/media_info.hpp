@@ -31,6 +31,7 @@ enum class consumer_kind : uint8_t {
   mse = 6,       // GET /api/ws, `mse`: one per WebSocket viewer
   mjpeg = 7,     // GET /api/stream.mjpeg, WebSocket `mjpeg`: one per watched stream
   hls = 8,       // GET /api/stream.m3u8, WebSocket `hls`: one per HLS session
+  webrtc = 9,    // POST /api/webrtc: one per WebRTC viewer
 };
 const char* consumer_kind_name(consumer_kind kind);
 

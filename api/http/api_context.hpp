@@ -15,6 +15,7 @@
 namespace sy {
 
 class hls_sessions;
+class webrtc_viewers;
 
 struct api_context {
   blocking_calls* calls = nullptr;  // with the timeouts of every request
@@ -25,6 +26,7 @@ struct api_context {
   std::string www_dir;              // the web page's files, served at /; empty: none
   std::function<void(int)> request_exit;  // POST /api/exit
   std::shared_ptr<hls_sessions> hls;      // HLS viewers by session id (made by http_server)
+  std::shared_ptr<webrtc_viewers> webrtc;  // WebRTC viewers by id (made by http_server)
 };
 
 /// A registry request with the request timeout.

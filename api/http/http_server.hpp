@@ -38,6 +38,7 @@ void add_frame_routes(httplib::Server& server, const api_context& ctx);
 void add_mp4_routes(httplib::Server& server, const api_context& ctx);
 void add_mjpeg_routes(httplib::Server& server, const api_context& ctx);
 void add_hls_routes(httplib::Server& server, const api_context& ctx);
+void add_webrtc_routes(httplib::Server& server, const api_context& ctx);
 void add_ws_routes(connection_server& server, const api_context& ctx);
 
 }  // namespace sy

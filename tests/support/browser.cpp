@@ -24,6 +24,9 @@ browser::browser() {
       "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-default-apps", "--no-pings",
       "--disable-domain-reliability", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+      // WebRTC on loopback: host candidates may be 127.0.0.1, and are not hidden
+      // behind mDNS names (nothing here resolves them).
+      "--allow-loopback-in-peer-connection", "--disable-features=WebRtcHideLocalIpsWithMdns",
       "--window-size=800,600", "about:blank"});
   auto line = process_->wait_for("DevTools listening on ws://127.0.0.1:", std::chrono::seconds(30));
   std::smatch m;

@@ -1,0 +1,66 @@
+// POST /api/webrtc?src=NAME: a WebRTC viewer, go2rtc's JSON offer/answer or WHEP
+// (application/sdp: 201, Location, DELETE ends it).
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "api/http/http_server.hpp"
+#include "api/http/http_status.hpp"
+#include "api/http/webrtc_viewers.hpp"
+
+namespace sy {
+namespace {
+
+bool is_sdp(const httplib::Request& req) {
+  return req.get_header_value("Content-Type").rfind("application/sdp", 0) == 0 || req.body.rfind("v=", 0) == 0;
+}
+
+std::string answer_json(const std::string& sdp) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("type");
+  w.String("answer");
+  w.Key("sdp");
+  w.String(sdp.c_str(), rapidjson::SizeType(sdp.size()));
+  w.EndObject();
+  return buf.GetString();
+}
+
+void post_webrtc(const api_context& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (req.has_param("dst")) return send_error(res, 501, "webrtc: publishing (WHIP) is not implemented yet");
+  if (!req.has_param("src")) return send_error(res, 400, "webrtc: src is required");
+  bool whep = is_sdp(req);
+  std::string offer;
+  if (whep) {
+    offer = req.body;
+  } else {
+    rapidjson::Document doc;
+    doc.Parse(req.body.c_str(), req.body.size());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("sdp") || !doc["sdp"].IsString() ||
+        (doc.HasMember("type") && (!doc["type"].IsString() || std::string(doc["type"].GetString()) != "offer")))
+      return send_error(res, 400, "webrtc: the body must be {\"type\":\"offer\",\"sdp\":...} or an SDP offer");
+    offer = doc["sdp"].GetString();
+  }
+  std::string answer, error;
+  int status = 0;
+  auto id = ctx.webrtc->open(ctx, req.get_param_value("src"), offer, answer, status, error);
+  if (id.empty()) return send_error(res, status, error);
+  if (!whep) return res.set_content(answer_json(answer), "application/json");
+  res.status = 201;
+  res.set_header("Location", "/api/webrtc?id=" + id);
+  res.set_content(answer, "application/sdp");
+}
+
+}  // namespace
+
+void add_webrtc_routes(httplib::Server& server, const api_context& ctx) {
+  server.Post("/api/webrtc", [ctx](const httplib::Request& req, httplib::Response& res) { post_webrtc(ctx, req, res); });
+  server.Delete("/api/webrtc", [ctx](const httplib::Request& req, httplib::Response& res) {
+    if (!req.has_param("id")) return send_error(res, 400, "webrtc: id is required");
+    if (!ctx.webrtc->close(req.get_param_value("id"))) return send_error(res, 404, "webrtc: no such session");
+    res.status = 200;
+  });
+}
+
+}  // namespace sy

@@ -1,0 +1,62 @@
+#include "pipelines/webrtc/webrtc_launch.hpp"
+
+#include <cctype>
+
+#include "pipelines/codec_table.hpp"
+
+namespace sy {
+namespace {
+
+bool caps_safe(const std::string& s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+// "packetization-mode=1;level-asymmetry-allowed=1" -> ",packetization-mode=(string)1,...".
+// profile-level-id is left to the payloader, which takes it from the stream's SPS
+// (forcing the offer's would refuse a stream of another level).
+std::string fmtp_caps(const std::string& fmtp) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < fmtp.size()) {
+    auto end = fmtp.find(';', pos);
+    if (end == std::string::npos) end = fmtp.size();
+    auto item = fmtp.substr(pos, end - pos);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    auto eq = item.find('=');
+    if (eq != std::string::npos && item.compare(0, eq, "profile-level-id") != 0 && caps_safe(item.substr(0, eq)) &&
+        caps_safe(item.substr(eq + 1)) && out.find("," + item.substr(0, eq) + "=") == std::string::npos)
+      out += "," + item.substr(0, eq) + "=(string)" + item.substr(eq + 1);
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+launch_result webrtc_launch(const std::vector<offered_media>& media) {
+  // max-bundle: one transport for every m-line, as browsers offer it.
+  std::string text = "webrtcbin name=wb bundle-policy=max-bundle";
+  bool any = false;
+  for (size_t m = 0; m < media.size(); ++m) {
+    auto& om = media[m];
+    if (om.payload < 0) continue;
+    auto* codec = find_codec_by_encoding(om.encoding);
+    if (!codec) continue;
+    any = true;
+    auto pt = std::to_string(om.payload);
+    auto caps = "application/x-rtp,media=" + om.kind + ",encoding-name=" + om.encoding + ",payload=" + pt +
+                ",clock-rate=" + std::to_string(om.clock_rate) + fmtp_caps(om.fmtp);
+    // do-timestamp: each frame is stamped when it reaches the sender (the sender
+    // clears the hub's times first; see webrtc_sender.cpp). The RTP caps echo the
+    // offer's payload type and fmtp.
+    text += "  appsrc name=in" + std::to_string(m) + " format=time is-live=true do-timestamp=true ! " + codec->payloader + " pt=" + pt +
+            " ! " + caps + " ! queue name=pay" + std::to_string(m);
+  }
+  if (!any) return {{}, "webrtc: the offer takes none of the stream's codecs"};
+  return {text, {}};
+}
+
+}  // namespace sy

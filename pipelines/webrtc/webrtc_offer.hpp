@@ -1,0 +1,39 @@
+// What a browser's SDP offer asks of a sender, and what Switchyard can send it:
+// for each m-line, the payload type of the offered codec that matches one of the
+// stream's tracks (H.264 with packetization-mode=1 passed through; Opus, PCMA or
+// PCMU audio passed through). Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sy {
+
+struct offered_media {
+  std::string kind;      // "video", "audio" (other kinds: "")
+  std::string mid;
+  int payload = -1;      // chosen payload type; -1: nothing we have fits this m-line
+  std::string encoding;  // e.g. "H264", "OPUS", "PCMA"
+  int clock_rate = 0;
+  std::string fmtp;      // the offer's fmtp for `payload` (echoed in the caps)
+};
+
+struct offer_match {
+  std::vector<offered_media> media;  // one per m-line, in order
+  std::string error;                 // the offer could not be parsed
+};
+
+/// `encodings`: what the stream has, as RTP encoding names ("H264", "OPUS", ...);
+/// `h264_profile`: its H.264 profile_idc and constraint flags as four hex digits
+/// ("42e0" constrained baseline, "4d00" main, "6400" high), so that the offered
+/// payload type of that profile is chosen (browsers match the answer's profile to
+/// what they offered; a constrained-baseline stream sent as plain baseline 42001f
+/// was never decoded).
+offer_match match_offer(const std::string& sdp, const std::vector<std::string>& encodings,
+                        const std::string& h264_profile = {});
+
+/// GStreamer's H.264 caps profile ("high", "main", "constrained-baseline", ...) as
+/// profile_idc and constraint flags in four hex digits; "" if unknown.
+std::string h264_profile_idc(const std::string& caps_profile);
+
+}  // namespace sy

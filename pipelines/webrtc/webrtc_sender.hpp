@@ -1,0 +1,49 @@
+// webrtc_sender: one WebRTC viewer of a stream, a webrtcbin fed from the stream's
+// hub. It answers the browser's offer with the tracks that pass through (H.264,
+// Opus, PCMA, PCMU: pipelines/webrtc/webrtc_offer.hpp), gathers host candidates
+// (no STUN or TURN unless configured; none in tests) and answers with all of them
+// at once, as go2rtc's JSON API does.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "pipelines/hub/track_hub.hpp"
+
+namespace sy {
+
+class webrtc_sender {
+ public:
+  /// The answer to `offer` for `hub`'s tracks, or nullptr with `error`.
+  static std::unique_ptr<webrtc_sender> answer(const hub_ptr& hub, const std::string& offer, std::string& answer,
+                                               std::string& error,
+                                               std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  ~webrtc_sender();  // unsubscribes from the hub and stops the pipeline
+  webrtc_sender(const webrtc_sender&) = delete;
+  webrtc_sender& operator=(const webrtc_sender&) = delete;
+
+  /// The peer is gone: ICE or DTLS failed or closed, it said BYE, or its RTCP
+  /// reports stopped (2.5 s of silence when video is sent, 7.5 s for audio alone).
+  bool ended() const;
+
+  /// What GStreamer's threads tell about the peer (shared with their callbacks).
+  struct peer_watch {
+    std::atomic<bool> gone{false};
+    std::atomic<int64_t> last_rtcp{0};  // steady clock, ns
+  };
+
+ private:
+  webrtc_sender() = default;
+  GstElement* pipeline_ = nullptr;
+  GstElement* webrtc_ = nullptr;
+  hub_ptr hub_;
+  uint64_t subscription_ = 0;
+  std::shared_ptr<peer_watch> ended_ = std::make_shared<peer_watch>();
+  int64_t silence_ns_ = 0;
+};
+
+}  // namespace sy

@@ -1,0 +1,124 @@
+// Headless Chromium (loopback only, no STUN) watches streams over WebRTC through
+// POST /api/webrtc: go2rtc's JSON offer/answer and WHEP.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "tests/support/browser.hpp"
+#include "tests/support/daemon.hpp"
+
+using namespace sy::test;
+using namespace std::chrono;
+
+namespace {
+
+// A page script: a receive-only peer connection offers video and audio, sends the
+// offer the way `mode` says, plays the answer, and resolves with what getStats saw
+// after `seconds`: video frames decoded and audio packets received, per codec.
+std::string watch(const std::string& src, const std::string& mode, int seconds) {
+  return R"((async () => {
+    const pc = new RTCPeerConnection({iceServers: []});
+    pc.addTransceiver('video', {direction: 'recvonly'});
+    pc.addTransceiver('audio', {direction: 'recvonly'});
+    const v = document.createElement('video');
+    v.muted = true; v.autoplay = true; document.body.appendChild(v);
+    const ms = new MediaStream();
+    v.srcObject = ms;
+    pc.ontrack = (e) => ms.addTrack(e.track);
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); else pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; setTimeout(r, 3000); });
+    const mode = ')" + mode + R"(';
+    let answer, location = '';
+    if (mode === 'json') {
+      const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', body: JSON.stringify({type: 'offer', sdp: pc.localDescription.sdp})});
+      if (res.status !== 200) return {status: res.status, error: await res.text()};
+      answer = (await res.json()).sdp;
+    } else {
+      const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
+      if (res.status !== 201) return {status: res.status, error: await res.text()};
+      location = res.headers.get('Location');
+      answer = await res.text();
+    }
+    await pc.setRemoteDescription({type: 'answer', sdp: answer});
+    await new Promise((r) => setTimeout(r, )" + std::to_string(seconds * 1000) + R"());
+    const out = {status: 200, location, frames: 0, audio_packets: 0, video_codec: '', audio_codec: '', ice: pc.iceConnectionState, width: 0};
+    const stats = await pc.getStats();
+    stats.forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      const codec = s.codecId && stats.get(s.codecId) ? stats.get(s.codecId).mimeType : '';
+      if (s.kind === 'video') { out.frames = s.framesDecoded || 0; out.video_codec = codec; out.width = s.frameWidth || 0; }
+      if (s.kind === 'audio') { out.audio_packets = s.packetsReceived || 0; out.audio_codec = codec; }
+    });
+    window.pc = pc;
+    if (!out.frames) { out.answer = answer; out.offer = pc.localDescription.sdp; }
+    return out;
+  })())";
+}
+
+int number(const std::string& json, const std::string& key) {
+  std::smatch m;
+  return std::regex_search(json, m, std::regex("\"" + key + "\":([0-9]+)")) ? std::stoi(m[1]) : -1;
+}
+
+std::string text(const std::string& json, const std::string& key) {
+  std::smatch m;
+  return std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\"")) ? std::string(m[1]) : "";
+}
+
+}  // namespace
+
+TEST_CASE("Chromium plays a stream over WebRTC from a JSON offer and from WHEP: H.264 decoded, PCMA passed through") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate("http://127.0.0.1:" + std::to_string(d.api_port) + "/api"));
+  for (auto mode : {"json", "whep"}) {
+    CAPTURE(mode);
+    std::string error;
+    auto result = b.evaluate(watch("cam", mode, 3), seconds(40), &error);
+    CAPTURE(error);
+    CAPTURE(result);
+    CHECK(number(result, "status") == 200);
+    CHECK(number(result, "frames") > 25);  // 3 s at 25 fps, less the start
+    if (number(result, "frames") <= 25) MESSAGE(d.process->output());
+    CHECK(text(result, "video_codec") == "video/H264");
+    CHECK(number(result, "width") == 320);
+    CHECK(number(result, "audio_packets") > 10);  // the test tone comes in 128 ms packets
+    CHECK(text(result, "audio_codec") == "audio/PCMA");
+    if (std::string(mode) == "whep") CHECK(text(result, "location").rfind("/api/webrtc?id=", 0) == 0);
+    b.evaluate("window.pc.close(), 1", seconds(5));
+  }
+  // The peers closed (a browser sends no BYE): their viewers end once their RTCP
+  // reports have stopped for 2.5 s, and the stream has no consumer left.
+  std::this_thread::sleep_for(milliseconds(3500));
+  auto after = d.client().Get("/api/streams?src=cam");
+  REQUIRE(after);
+  CHECK(after->body.find("webrtc") == std::string::npos);
+  CHECK(consumers_gone(d, "cam"));
+}
+
+TEST_CASE("bad WebRTC requests get a clear error") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
+  auto c = d.client();
+  auto no_src = c.Post("/api/webrtc", "{}", "application/json");
+  REQUIRE(no_src);
+  CHECK(no_src->status == 400);
+  auto bad_json = c.Post("/api/webrtc?src=cam", "not json", "application/json");
+  REQUIRE(bad_json);
+  CHECK(bad_json->status == 400);
+  CHECK(bad_json->body == "webrtc: the body must be {\"type\":\"offer\",\"sdp\":...} or an SDP offer\n");
+  auto missing = c.Post("/api/webrtc?src=nope", R"({"type":"offer","sdp":"v=0\r\n"})", "application/json");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  auto not_sdp = c.Post("/api/webrtc?src=cam", R"({"type":"offer","sdp":"hello"})", "application/json");
+  REQUIRE(not_sdp);
+  CHECK(not_sdp->status == 400);
+  CHECK(not_sdp->body == "webrtc: the offer is not SDP with media\n");
+  auto gone = c.Delete("/api/webrtc?id=nosuchsession");
+  REQUIRE(gone);
+  CHECK(gone->status == 404);
+  CHECK(consumers_gone(d, "cam"));
+}

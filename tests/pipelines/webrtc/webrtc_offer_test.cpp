@@ -1,0 +1,82 @@
+// What a browser's offer asks, what Switchyard answers with, and the sender's launch
+// text (parsed by GStreamer).
+#include <doctest/doctest.h>
+
+#include "pipelines/parse.hpp"
+#include "pipelines/webrtc/webrtc_launch.hpp"
+#include "pipelines/webrtc/webrtc_offer.hpp"
+
+using namespace sy;
+
+namespace {
+
+// Chromium's receive-only offer, cut to the lines that matter here (its payload
+// types and fmtp as Debian's Chromium sends them).
+const char* chrome_offer =
+    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n"
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 102 104 108 39 112\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=recvonly\r\n"
+    "a=rtpmap:96 VP8/90000\r\n"
+    "a=rtpmap:102 H264/90000\r\na=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f\r\n"
+    "a=rtpmap:104 H264/90000\r\na=fmtp:104 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42001f\r\n"
+    "a=rtpmap:108 H264/90000\r\na=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n"
+    "a=rtpmap:39 H264/90000\r\na=fmtp:39 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=4d001f\r\n"
+    "a=rtpmap:112 H264/90000\r\na=fmtp:112 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=recvonly\r\n"
+    "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\n"
+    "a=rtpmap:8 PCMA/8000\r\n";
+
+}  // namespace
+
+TEST_CASE("the offered H.264 payload type of the stream's own profile is chosen, packetization-mode=1 only") {
+  struct row {
+    const char* profile;
+    int payload;
+  };
+  const row rows[] = {{"42e0", 108}, {"4200", 102}, {"4d00", 39}, {"6400", 112}, {"", 108}, {"f400", 108}};
+  for (auto& r : rows) {
+    CAPTURE(r.profile);
+    auto m = match_offer(chrome_offer, {"H264", "PCMA"}, r.profile);
+    REQUIRE(m.error == "");
+    REQUIRE(m.media.size() == 2);
+    CHECK(m.media[0].kind == "video");
+    CHECK(m.media[0].mid == "0");
+    CHECK(m.media[0].payload == r.payload);
+    CHECK(m.media[0].encoding == "H264");
+    CHECK(m.media[0].clock_rate == 90000);
+  }
+  CHECK(h264_profile_idc("constrained-baseline") == "42e0");
+  CHECK(h264_profile_idc("high") == "6400");
+  CHECK(h264_profile_idc("high-4:4:4") == "");
+}
+
+TEST_CASE("audio passes through when the offer takes the stream's codec; an m-line nothing fits gets none") {
+  auto pcma = match_offer(chrome_offer, {"H264", "PCMA"}, "42e0");
+  CHECK(pcma.media[1].payload == 8);
+  CHECK(pcma.media[1].encoding == "PCMA");
+  auto opus = match_offer(chrome_offer, {"OPUS"}, "");
+  CHECK(opus.media[0].payload == -1);  // no video in the stream
+  CHECK(opus.media[1].payload == 111);
+  CHECK(opus.media[1].fmtp == "minptime=10;useinbandfec=1");
+  auto aac = match_offer(chrome_offer, {"H264", "MPEG4-GENERIC"}, "");
+  CHECK(aac.media[1].payload == -1);  // AAC needs a transcode: not offered by browsers
+  CHECK(match_offer("hello", {"H264"}).error == "webrtc: the offer is not SDP with media");
+}
+
+TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmtp, one queue per m-line; it parses") {
+  auto m = match_offer(chrome_offer, {"H264", "PCMA"}, "42e0");
+  auto launch = webrtc_launch(m.media);
+  REQUIRE(launch.error == "");
+  CHECK(launch.text ==
+        "webrtcbin name=wb bundle-policy=max-bundle"
+        "  appsrc name=in0 format=time is-live=true do-timestamp=true ! rtph264pay config-interval=-1 "
+        "aggregate-mode=zero-latency pt=108 ! application/x-rtp,media=video,encoding-name=H264,payload=108,"
+        "clock-rate=90000,level-asymmetry-allowed=(string)1,packetization-mode=(string)1 ! queue name=pay0"
+        "  appsrc name=in1 format=time is-live=true do-timestamp=true ! rtppcmapay pt=8 ! "
+        "application/x-rtp,media=audio,encoding-name=PCMA,payload=8,clock-rate=8000 ! queue name=pay1");
+  auto parsed = parse_launch(launch.text);
+  CHECK(parsed.error == "");
+  if (parsed.element) gst_object_unref(parsed.element);
+  auto none = webrtc_launch(match_offer(chrome_offer, {"MPEG4-GENERIC"}, "").media);
+  CHECK(none.text.empty());
+  CHECK(none.error == "webrtc: the offer takes none of the stream's codecs");
+}

@@ -1,7 +1,5 @@
 #include "api/http/hls_sessions.hpp"
 
-#include <vector>
-
 #include "api/http/http_status.hpp"
 
 namespace sy {
@@ -13,18 +11,11 @@ hls_sessions::viewer::~viewer() {
   detach_stream(att);
 }
 
-hls_sessions::hls_sessions() : reaper_([this] { reap(); }) {}
-
-hls_sessions::~hls_sessions() {
-  std::map<std::string, entry> ending;
-  {
-    std::lock_guard<std::mutex> lock{mutex_};
-    stopping_ = true;
-    ending.swap(sessions_);
-  }
-  wake_.notify_all();
-  reaper_.join();
-}
+hls_sessions::hls_sessions()
+    : table_(std::chrono::milliseconds(500),
+             [](const viewer&, steady_clock::time_point last, steady_clock::time_point now) {
+               return now - last >= keepalive;
+             }) {}
 
 std::string hls_sessions::open(const api_context& ctx, const std::string& src, hls_session::format format,
                                const std::string& accepted, int& status, std::string& error) {
@@ -43,55 +34,13 @@ std::string hls_sessions::open(const api_context& ctx, const std::string& src, h
     status = 503;
     return {};
   }
-  static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::string id;
-  {
-    std::lock_guard<std::mutex> lock{mutex_};
-    do {
-      id.clear();
-      for (int i = 0; i < 12; ++i) id += alphabet[random_() % 62];
-    } while (sessions_.count(id));
-    sessions_[id] = {std::move(v), steady_clock::now()};
-  }
-  wake_.notify_all();
-  return id;
-}
-
-std::shared_ptr<hls_sessions::viewer> hls_sessions::find(const std::string& id) {
-  std::lock_guard<std::mutex> lock{mutex_};
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return nullptr;
-  it->second.last = steady_clock::now();
-  return it->second.v;
+  return table_.add(std::move(v));
 }
 
 std::string hls_sessions::master_playlist(const viewer& v, const std::string& id) {
   // BANDWIDTH matters to Safari, CODECS to smooth playback (as go2rtc sends them).
   return "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=192000,CODECS=\"" + v.session->codecs() + "\"\nhls/playlist.m3u8?id=" +
          id + "\n";
-}
-
-void hls_sessions::reap() {
-  std::unique_lock<std::mutex> lock{mutex_};
-  while (!stopping_) {
-    if (sessions_.empty())
-      wake_.wait(lock);
-    else
-      wake_.wait_for(lock, std::chrono::milliseconds(500));
-    std::vector<std::shared_ptr<viewer>> ending;  // ended outside the lock
-    auto now = steady_clock::now();
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      if (now - it->second.last >= keepalive) {
-        ending.push_back(std::move(it->second.v));
-        it = sessions_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    lock.unlock();
-    ending.clear();
-    lock.lock();
-  }
 }
 
 }  // namespace sy

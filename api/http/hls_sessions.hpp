@@ -1,22 +1,17 @@
 // hls_sessions: the HLS viewers of the HTTP API by session id. A viewer is made by
 // GET /api/stream.m3u8 or the WebSocket `hls` message, then found by the requests
 // for its playlist and segments (API.md, Outputs); it ends `keepalive` after its
-// last request (go2rtc's rule), on a reaper thread that sleeps while there are no
-// sessions. HLS has no connection to hang a viewer on, hence this one table; it
-// holds viewers, never stream state (the registry owns the names).
+// last request (go2rtc's rule). HLS has no connection to hang a viewer on, hence
+// this table (a session_table).
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <string>
-#include <thread>
 
 #include "actors/stream_client.hpp"
 #include "api/http/api_context.hpp"
+#include "api/http/session_table.hpp"
 #include "pipelines/hls/hls_session.hpp"
 
 namespace sy {
@@ -33,33 +28,19 @@ class hls_sessions {
   };
 
   hls_sessions();
-  ~hls_sessions();  // ends every session
-  hls_sessions(const hls_sessions&) = delete;
-  hls_sessions& operator=(const hls_sessions&) = delete;
 
   /// Attaches to stream `src` and starts a session (`accepted` limits fMP4's
   /// codecs); its id, or "" with `status` and `error` (the message to send).
   std::string open(const api_context& ctx, const std::string& src, hls_session::format format,
                    const std::string& accepted, int& status, std::string& error);
   /// The session `id`, its keep-alive renewed; nullptr if there is none.
-  std::shared_ptr<viewer> find(const std::string& id);
+  std::shared_ptr<viewer> find(const std::string& id) { return table_.find(id); }
 
   /// The master playlist that points a player at session `id`'s media playlist.
   static std::string master_playlist(const viewer& v, const std::string& id);
 
  private:
-  struct entry {
-    std::shared_ptr<viewer> v;
-    std::chrono::steady_clock::time_point last;
-  };
-  void reap();
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::map<std::string, entry> sessions_;
-  std::mt19937_64 random_{std::random_device{}()};
-  bool stopping_ = false;
-  std::thread reaper_;
+  session_table<viewer> table_;
 };
 
 }  // namespace sy

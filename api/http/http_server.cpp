@@ -2,6 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
+#include <thread>
+
 #include "api/http/elastic_pool.hpp"
 #include "api/http/hls_sessions.hpp"
 #include "api/http/webrtc_viewers.hpp"
@@ -55,6 +58,9 @@ int http_server::bind(const listen_addr& addr) {
 
 void http_server::start() {
   thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // httplib's stop() does nothing until the listening loop has begun: a SIGTERM right
+  // after start-up would leave that loop in accept() and stop() waiting for it forever.
+  while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(100));
 }
 
 void http_server::stop() {

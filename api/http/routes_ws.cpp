@@ -2,8 +2,12 @@
 // {"type": T, "value": V}; this file dispatches them. `mse`: the stream as fMP4 in
 // binary messages, after the answer {"type":"mse","value":"video/mp4; codecs=..."};
 // `mjpeg`: one JPEG per binary message; `hls`: an fMP4 HLS session, answered with its
-// master playlist (the player fetches the rest over HTTP). WebRTC messages get an
-// error until that output exists. The upgrade takes the connection over from the
+// master playlist (the player fetches the rest over HTTP); `webrtc/offer` (v1, the
+// SDP as value) -> `webrtc/answer`, `webrtc` (v2, Home Assistant: {type, sdp,
+// ice_servers}) -> `webrtc` {type: answer, sdp}, then our candidates as
+// `webrtc/candidate`; the peer's `webrtc/candidate`s go to its viewer (kept until the
+// offer if they come first). A WebRTC viewer outlives the socket, as in go2rtc: it
+// ends when its peer leaves (webrtc_viewers). The upgrade takes the connection over from the
 // HTTP server; the session runs on that connection's pool thread until the client
 // or the stream goes.
 #include <rapidjson/document.h>
@@ -13,15 +17,18 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "actors/stream_client.hpp"
 #include "api/http/connection_server.hpp"
 #include "api/http/hls_sessions.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/http_status.hpp"
+#include "api/http/webrtc_viewers.hpp"
 #include "api/http/ws_connection.hpp"
 #include "pipelines/mjpeg/mjpeg_fanout.hpp"
 #include "pipelines/mp4/mp4_viewer.hpp"
+#include "pipelines/webrtc/webrtc_offer.hpp"
 
 namespace sy {
 namespace {
@@ -87,10 +94,56 @@ class ws_session {
     if (type == "mse") return start_mse(value);
     if (type == "mjpeg") return start_mjpeg();
     if (type == "hls") return start_hls(value);
-    // The dispatch point of the output still to come (WebRTC).
-    if (type == "webrtc" || type.rfind("webrtc/", 0) == 0)
-      return (void)ws_.send_text(message("error", type + ": not supported by this Switchyard yet"));
+    if (type == "webrtc/offer") return start_webrtc(type, value);
+    if (type == "webrtc") {
+      const auto* v = doc.HasMember("value") ? &doc["value"] : nullptr;
+      if (!v || !v->IsObject() || !v->HasMember("sdp") || !(*v)["sdp"].IsString() ||
+          (v->HasMember("type") && (!(*v)["type"].IsString() || std::string((*v)["type"].GetString()) != "offer")))
+        return (void)ws_.send_text(message("error", "webrtc: the value must be {\"type\":\"offer\",\"sdp\":...}"));
+      return start_webrtc(type, (*v)["sdp"].GetString());
+    }
+    if (type == "webrtc/candidate") return add_candidate(value);
     ws_.send_text(message("error", type + ": unknown message type"));
+  }
+
+  // `type`: "webrtc/offer" (v1) or "webrtc" (v2), which says how to answer.
+  void start_webrtc(const std::string& type, const std::string& offer) {
+    if (src_.empty()) return (void)ws_.send_text(message("error", type + ": src is required"));
+    std::string answer, error;
+    int status = 0;
+    webrtc_id_ = ctx_.webrtc->open(ctx_, src_, offer, answer, status, error);
+    if (webrtc_id_.empty()) return (void)ws_.send_text(message("error", type + ": " + error));
+    if (type == "webrtc/offer") {
+      if (!ws_.send_text(message("webrtc/answer", answer))) return;
+    } else {
+      rapidjson::StringBuffer buf;
+      rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+      w.StartObject();
+      w.Key("type");
+      w.String("webrtc");
+      w.Key("value");
+      w.StartObject();
+      w.Key("type");
+      w.String("answer");
+      w.Key("sdp");
+      w.String(answer.c_str(), rapidjson::SizeType(answer.size()));
+      w.EndObject();
+      w.EndObject();
+      if (!ws_.send_text(buf.GetString())) return;
+    }
+    for (auto& c : sdp_candidates(answer))
+      if (!ws_.send_text(message("webrtc/candidate", c))) return;
+    for (auto& c : early_candidates_) ctx_.webrtc->add_candidate(webrtc_id_, c);
+    early_candidates_.clear();
+  }
+
+  void add_candidate(const std::string& candidate) {
+    if (webrtc_id_.empty()) {
+      if (early_candidates_.size() < 64) early_candidates_.push_back(candidate);
+      return;
+    }
+    if (!ctx_.webrtc->add_candidate(webrtc_id_, candidate))
+      ws_.send_text(message("error", "webrtc/candidate: the session has ended"));
   }
 
   // Attaches to the stream for output `type`; false after sending the error.
@@ -157,6 +210,8 @@ class ws_session {
   std::shared_ptr<mp4_viewer> viewer_;
   std::shared_ptr<mjpeg_fanout> jpegs_;
   uint64_t jpeg_seq_ = 0;
+  std::string webrtc_id_;                     // the WebRTC viewer this socket opened
+  std::vector<std::string> early_candidates_;  // the peer's, sent before its offer
 };
 
 bool header_has(const httplib::Request& req, const char* name, const char* token) {

@@ -33,4 +33,11 @@ std::string webrtc_viewers::open(const api_context& ctx, const std::string& src,
   return table_.add(std::move(v));
 }
 
+bool webrtc_viewers::add_candidate(const std::string& id, const std::string& candidate) {
+  auto v = table_.find(id);
+  if (!v) return false;
+  v->sender->add_candidate(candidate);
+  return true;
+}
+
 }  // namespace sy

@@ -24,6 +24,8 @@ class webrtc_viewers {
                    int& status, std::string& error);
   /// Ends viewer `id`; false if there is none.
   bool close(const std::string& id) { return table_.erase(id); }
+  /// Hands viewer `id` a candidate its peer trickled; false if there is no such viewer.
+  bool add_candidate(const std::string& id, const std::string& candidate);
 
  private:
   struct viewer {

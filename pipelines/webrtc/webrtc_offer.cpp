@@ -40,6 +40,21 @@ int h264_rank(const std::string& fmtp, const std::string& profile) {
 
 }  // namespace
 
+std::vector<std::string> sdp_candidates(const std::string& sdp) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < sdp.size();) {
+    auto end = sdp.find('\n', at);
+    if (end == std::string::npos) end = sdp.size();
+    auto line = sdp.substr(at, end - at);
+    at = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.rfind("a=candidate:", 0) != 0) continue;
+    line.erase(0, 2);
+    if (std::find(out.begin(), out.end(), line) == out.end()) out.push_back(line);
+  }
+  return out;
+}
+
 std::string h264_profile_idc(const std::string& caps_profile) {
   if (caps_profile == "constrained-baseline") return "42e0";
   if (caps_profile == "baseline") return "4200";

@@ -32,6 +32,10 @@ struct offer_match {
 offer_match match_offer(const std::string& sdp, const std::vector<std::string>& encodings,
                         const std::string& h264_profile = {});
 
+/// The candidates of an SDP ("candidate:..." without the "a=" and the line end),
+/// as a WebSocket `webrtc/candidate` message carries them.
+std::vector<std::string> sdp_candidates(const std::string& sdp);
+
 /// GStreamer's H.264 caps profile ("high", "main", "constrained-baseline", ...) as
 /// profile_idc and constraint flags in four hex digits; "" if unknown.
 std::string h264_profile_idc(const std::string& caps_profile);

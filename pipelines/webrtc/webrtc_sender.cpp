@@ -276,6 +276,12 @@ bool webrtc_sender::ended() const {
   return ended_->gone.load() || now_ns() - ended_->last_rtcp.load() > silence_ns_;
 }
 
+void webrtc_sender::add_candidate(const std::string& candidate, unsigned mline) {
+  // An empty candidate is the browser's end-of-candidates: nothing to add.
+  if (candidate.empty()) return;
+  g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, candidate.c_str());
+}
+
 webrtc_sender::~webrtc_sender() {
   if (subscription_) hub_->unsubscribe(subscription_);
   if (pipeline_) {

@@ -30,6 +30,10 @@ class webrtc_sender {
   /// reports stopped (2.5 s of silence when video is sent, 7.5 s for audio alone).
   bool ended() const;
 
+  /// A candidate the peer trickled ("candidate:..." as in RTCIceCandidate.candidate),
+  /// for m-line `mline` (0 fits a bundled offer, as browsers send).
+  void add_candidate(const std::string& candidate, unsigned mline = 0);
+
   /// What GStreamer's threads tell about the peer (shared with their callbacks).
   struct peer_watch {
     std::atomic<bool> gone{false};

@@ -80,8 +80,12 @@ TEST_CASE("/api/ws answers errors as go2rtc does: unknown stream, unknown type, 
   CHECK(next_text(ws, seconds(5)).find(R"("type":"error")") != std::string::npos);
   ws.send_text(R"({"type":"mse","value":"mp4a.40.2,opus"})");  // audio only: the stream has H.264 alone
   CHECK(next_text(ws, seconds(15)).rfind(R"({"type":"error","value":"mse: no codec of this stream)", 0) == 0);
-  ws.send_text(R"({"type":"webrtc/offer","value":"v=0"})");  // the WebRTC issue's dispatch point
+  ws.send_text(R"({"type":"webrtc/offer","value":"v=0"})");  // not an offer a sender can answer
   CHECK(next_text(ws, seconds(5)).rfind(R"({"type":"error","value":"webrtc/offer: )", 0) == 0);
+  ws.send_text(R"({"type":"webrtc","value":"v=0"})");  // v2 wants {type, sdp}
+  CHECK(next_text(ws, seconds(5)) == R"({"type":"error","value":"webrtc: the value must be {\"type\":\"offer\",\"sdp\":...}"})");
+  ws.send_text(R"({"type":"webrtc","value":{"type":"answer","sdp":"v=0"}})");
+  CHECK(next_text(ws, seconds(5)).rfind(R"({"type":"error","value":"webrtc: )", 0) == 0);
   ws.send(9, "are you there");  // ping -> pong with the same payload
   auto pong = ws.next(seconds(5));
   CHECK(pong.opcode == 10);

@@ -1,5 +1,5 @@
 // Headless Chromium (loopback only, no STUN) watches streams over WebRTC through
-// POST /api/webrtc: go2rtc's JSON offer/answer and WHEP.
+// POST /api/webrtc (go2rtc's JSON offer/answer and WHEP) and the /api/ws messages.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -18,8 +18,13 @@ namespace {
 // A page script: a receive-only peer connection offers video and audio, sends the
 // offer the way `mode` says, plays the answer, and resolves with what getStats saw
 // after `seconds`: video frames decoded and audio packets received, per codec.
+// json/whep: the complete offer over HTTP. ws1/ws2: the offer at once over
+// /api/ws (go2rtc's player's v1 `webrtc/offer`, Home Assistant's v2 `webrtc`), the
+// browser's candidates trickled after it as `webrtc/candidate`, ours added from the
+// server's `webrtc/candidate` messages.
 std::string watch(const std::string& src, const std::string& mode, int seconds) {
   return R"((async () => {
+    const mode = ')" + mode + R"(';
     const pc = new RTCPeerConnection({iceServers: []});
     pc.addTransceiver('video', {direction: 'recvonly'});
     pc.addTransceiver('audio', {direction: 'recvonly'});
@@ -28,23 +33,59 @@ std::string watch(const std::string& src, const std::string& mode, int seconds) 
     const ms = new MediaStream();
     v.srcObject = ms;
     pc.ontrack = (e) => ms.addTrack(e.track);
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); else pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; setTimeout(r, 3000); });
-    const mode = ')" + mode + R"(';
-    let answer, location = '';
-    if (mode === 'json') {
-      const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', body: JSON.stringify({type: 'offer', sdp: pc.localDescription.sdp})});
-      if (res.status !== 200) return {status: res.status, error: await res.text()};
-      answer = (await res.json()).sdp;
+    const out = {status: 200, location: '', frames: 0, audio_packets: 0, video_codec: '', audio_codec: '', ice: '', width: 0,
+                 server_candidates: 0, sent_candidates: 0};
+    let answer;
+    if (mode === 'ws1' || mode === 'ws2') {
+      const ws = new WebSocket('ws://' + location.host + '/api/ws?src=)" + src + R"(');
+      await new Promise((r, j) => { ws.onopen = r; ws.onerror = j; });
+      const early = [];
+      pc.onicecandidate = (e) => {
+        if (!e.candidate || !e.candidate.candidate) return;
+        out.sent_candidates++;
+        ws.send(JSON.stringify({type: 'webrtc/candidate', value: e.candidate.candidate}));
+      };
+      let answered = false;
+      const got = new Promise((resolve) => {
+        ws.onmessage = async (ev) => {
+          const m = JSON.parse(ev.data);
+          if (m.type === 'webrtc/answer' || m.type === 'webrtc') {
+            await pc.setRemoteDescription({type: 'answer', sdp: m.type === 'webrtc' ? m.value.sdp : m.value});
+            answered = true;
+            for (const c of early) await pc.addIceCandidate({candidate: c, sdpMid: '0'});
+            resolve(m.type === 'webrtc' ? m.value.sdp : m.value);
+          } else if (m.type === 'webrtc/candidate') {
+            out.server_candidates++;
+            if (answered) await pc.addIceCandidate({candidate: m.value, sdpMid: '0'}); else early.push(m.value);
+          } else if (m.type === 'error') {
+            out.status = 500; out.error = m.value; resolve('');
+          }
+        };
+      });
+      await pc.setLocalDescription(await pc.createOffer());
+      const sdp = pc.localDescription.sdp;
+      ws.send(JSON.stringify(mode === 'ws1' ? {type: 'webrtc/offer', value: sdp}
+                                            : {type: 'webrtc', value: {type: 'offer', sdp, ice_servers: []}}));
+      answer = await got;
+      if (!answer) return out;
+      window.ws = ws;
     } else {
-      const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
-      if (res.status !== 201) return {status: res.status, error: await res.text()};
-      location = res.headers.get('Location');
-      answer = await res.text();
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); else pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; setTimeout(r, 3000); });
+      if (mode === 'json') {
+        const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', body: JSON.stringify({type: 'offer', sdp: pc.localDescription.sdp})});
+        if (res.status !== 200) return {status: res.status, error: await res.text()};
+        answer = (await res.json()).sdp;
+      } else {
+        const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
+        if (res.status !== 201) return {status: res.status, error: await res.text()};
+        out.location = res.headers.get('Location');
+        answer = await res.text();
+      }
+      await pc.setRemoteDescription({type: 'answer', sdp: answer});
     }
-    await pc.setRemoteDescription({type: 'answer', sdp: answer});
     await new Promise((r) => setTimeout(r, )" + std::to_string(seconds * 1000) + R"());
-    const out = {status: 200, location, frames: 0, audio_packets: 0, video_codec: '', audio_codec: '', ice: pc.iceConnectionState, width: 0};
+    out.ice = pc.iceConnectionState;
     const stats = await pc.getStats();
     stats.forEach((s) => {
       if (s.type !== 'inbound-rtp') return;
@@ -70,12 +111,12 @@ std::string text(const std::string& json, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("Chromium plays a stream over WebRTC from a JSON offer and from WHEP: H.264 decoded, PCMA passed through") {
+TEST_CASE("Chromium plays a stream over WebRTC from a JSON offer, WHEP and both WebSocket versions: H.264 decoded, PCMA passed through") {
   daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
   browser b;
   REQUIRE(b.ok());
   REQUIRE(b.navigate("http://127.0.0.1:" + std::to_string(d.api_port) + "/api"));
-  for (auto mode : {"json", "whep"}) {
+  for (auto mode : {"json", "whep", "ws1", "ws2"}) {
     CAPTURE(mode);
     std::string error;
     auto result = b.evaluate(watch("cam", mode, 3), seconds(40), &error);
@@ -89,6 +130,10 @@ TEST_CASE("Chromium plays a stream over WebRTC from a JSON offer and from WHEP: 
     CHECK(number(result, "audio_packets") > 10);  // the test tone comes in 128 ms packets
     CHECK(text(result, "audio_codec") == "audio/PCMA");
     if (std::string(mode) == "whep") CHECK(text(result, "location").rfind("/api/webrtc?id=", 0) == 0);
+    if (std::string(mode).rfind("ws", 0) == 0) {
+      CHECK(number(result, "server_candidates") > 0);  // ours, trickled as go2rtc does
+      CHECK(number(result, "sent_candidates") > 0);    // the browser's, added to its viewer
+    }
     b.evaluate("window.pc.close(), 1", seconds(5));
   }
   // The peers closed (a browser sends no BYE): their viewers end once their RTCP

@@ -80,3 +80,18 @@ TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmt
   CHECK(none.text.empty());
   CHECK(none.error == "webrtc: the offer takes none of the stream's codecs");
 }
+
+TEST_CASE("an SDP's candidates, as WebSocket candidate messages carry them: once each, no a=, no line end") {
+  std::string sdp =
+      "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+      "a=candidate:1 1 UDP 2015363327 127.0.0.1 40001 typ host\r\n"
+      "a=candidate:2 1 TCP 1015021823 127.0.0.1 9 typ host tcptype active\r\n"
+      "m=audio 9 UDP/TLS/RTP/SAVPF 8\r\n"
+      "a=candidate:1 1 UDP 2015363327 127.0.0.1 40001 typ host\n"
+      "a=end-of-candidates\r\n";
+  auto c = sy::sdp_candidates(sdp);
+  REQUIRE(c.size() == 2);
+  CHECK(c[0] == "candidate:1 1 UDP 2015363327 127.0.0.1 40001 typ host");
+  CHECK(c[1] == "candidate:2 1 TCP 1015021823 127.0.0.1 9 typ host tcptype active");
+  CHECK(sy::sdp_candidates("v=0\r\n").empty());
+}

@@ -61,6 +61,20 @@ enum class stream_state : uint8_t {
 };
 const char* state_name(stream_state s);
 
+/// A transcode a stream runs beside its connected source, for consumers that need
+/// a codec that source lacks (go2rtc's multi-source model: Home Assistant's
+/// ffmpeg:camera.x#audio=opus starts when a WebRTC viewer needs Opus).
+struct producer_status {
+  int32_t source = -1;  // index into the stream's sources
+  std::vector<track_info> tracks;
+  std::vector<consumer_info> consumers;
+  hub_ptr hub;  // local only (not serialized): the registry reads live counters from it
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, producer_status& x) {
+  return f(caf::meta::type_name("producer_status"), x.source, x.tracks, x.consumers);
+}
+
 /// What a stream actor reports about itself; the registry caches the latest.
 struct stream_status {
   stream_state state = stream_state::idle;
@@ -69,11 +83,12 @@ struct stream_status {
   int32_t active_source = -1;  // index into sources of the connected one
   std::vector<track_info> tracks;
   std::vector<consumer_info> consumers;
+  std::vector<producer_status> transcodes;  // running beside the connected source
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_status& x) {
   return f(caf::meta::type_name("stream_status"), x.state, x.last_error, x.since_ms,
-           x.active_source, x.tracks, x.consumers);
+           x.active_source, x.tracks, x.consumers, x.transcodes);
 }
 
 /// A stream as the registry knows it. An alias (PATCH name=B&src=A) shows its
@@ -193,6 +208,9 @@ using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using source_atom = caf::atom_constant<caf::atom("source")>;
 using upstream_atom = caf::atom_constant<caf::atom("upstream")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
+using transcode_atom = caf::atom_constant<caf::atom("transcode")>;
+using extra_atom = caf::atom_constant<caf::atom("extra")>;
+using xlinger_atom = caf::atom_constant<caf::atom("xlinger")>;
 
 // ---- stream listener (outputs that follow the name table, e.g. RTSP mounts) ----
 // changed: a stream was added, replaced (its old viewers are gone) or removed.
@@ -205,11 +223,20 @@ using stream_listener = caf::typed_actor<caf::reacts_to<changed_atom, stream_eve
 // probe:   connect the source once and return the live status.
 // preload: keep the source running without consumers (true) or not.
 // status:  the current status.
+// transcode: a consumer of `kind` that needs a `media` ("audio", "video") track in
+//          one of `encodings` (RTP names: "OPUS", "PCMA"...) the connected source
+//          lacks: the lease on the hub of the stream's ffmpeg:<itself>#... source that
+//          makes one, started now or shared; it stops a linger after its last lease
+//          goes. errc::not_found: no source of the stream makes such a track.
 // Internal (sent by the actor to itself, or by its source's GStreamer threads):
 // source (a source_event of the source attempt `generation`), upstream (the lease
-// on the stream this one relays), timeout, linger, restart, tick.
+// on the stream this one relays), timeout, linger, restart, tick; extra and
+// xlinger: the same for a transcode, by source index.
 using stream_actor = caf::typed_actor<
     caf::replies_to<attach_atom, consumer_kind>::with<lease>,
+    caf::replies_to<transcode_atom, consumer_kind, std::string, std::vector<std::string>>::with<lease>,
+    caf::reacts_to<extra_atom, uint64_t, uint64_t, source_event>,
+    caf::reacts_to<xlinger_atom, uint64_t, uint64_t>,
     caf::reacts_to<detach_atom, uint64_t>,
     caf::replies_to<probe_atom>::with<stream_status>,
     caf::reacts_to<preload_atom, bool>,

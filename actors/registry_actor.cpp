@@ -309,9 +309,16 @@ struct registry_state {
       return st;
     }
     auto st = e.awake->status;
-    if (e.awake->hub && st.state != stream_state::idle) {
-      st.tracks = e.awake->hub->tracks();
+    if (e.awake->hub) {
+      // Always the hub's own list: a consumer that left after the stream's last
+      // report (a transcode stopped as the stream went idle) is not shown.
+      if (st.state != stream_state::idle) st.tracks = e.awake->hub->tracks();
       st.consumers = e.awake->hub->consumers();
+    }
+    for (auto& p : st.transcodes) {
+      if (!p.hub) continue;
+      p.tracks = p.hub->tracks();
+      p.consumers = p.hub->consumers();
     }
     return st;
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <memory>
 
 #include "pipelines/hub/hub_relay.hpp"
@@ -26,6 +27,18 @@ struct waiter {
   bool probe;  // reply with the status instead of the lease, then release it
   caf::typed_response_promise<lease> attach;
   caf::typed_response_promise<stream_status> status;
+};
+
+// A transcode running beside the connected source (ffmpeg:<this stream>#...), fed
+// from the stream's own hub, for the consumers whose leases it holds.
+struct extra_producer {
+  hub_ptr hub = std::make_shared<track_hub>();
+  std::unique_ptr<source_pipeline> pipeline;
+  uint64_t generation = 0;
+  bool ready = false;
+  std::set<uint64_t> leases;
+  std::vector<std::pair<uint64_t, caf::typed_response_promise<lease>>> waiting;
+  uint64_t linger_token = 0;
 };
 
 // The stream this one relays (a source that names another stream).
@@ -59,10 +72,13 @@ struct stream_state_data {
   bool watching = false;  // a watchdog check is scheduled
   std::chrono::milliseconds backoff{0};
   stream_status status;
+  std::map<size_t, extra_producer> extras;  // by source index
+  uint64_t extra_generation = 0;
 
   ~stream_state_data() {
     hub->close();
     release_source();
+    for (auto& [index, e] : extras) stop_extra(e);
   }
 
   bool wanted() const { return !leases.empty() || preload; }
@@ -79,6 +95,9 @@ struct stream_state_data {
     status.tracks = hub->tracks();
     status.consumers = hub->consumers();
     status.active_source = source_on ? int32_t(source_index) : -1;
+    status.transcodes.clear();
+    for (auto& [index, e] : extras)
+      if (e.ready) status.transcodes.push_back({int32_t(index), e.hub->tracks(), e.hub->consumers(), e.hub});
     if (auto r = caf::actor_cast<registry_actor>(registry)) self->send(r, status_atom::value, stream_name, status);
   }
 
@@ -129,11 +148,21 @@ struct stream_state_data {
 
   void on_detach(uint64_t id) {
     if (!leases.erase(id)) return;
+    for (auto& [index, e] : extras)
+      if (e.leases.erase(id) && e.leases.empty())
+        self->delayed_send(self, cfg.linger, xlinger_atom::value, uint64_t(index), ++e.linger_token);
     if (!wanted()) self->delayed_send(self, cfg.linger, linger_atom::value, ++linger_token);
     report();
   }
 
   void on_wait_timeout(uint64_t id) {
+    for (auto& [index, e] : extras) {
+      auto w = std::find_if(e.waiting.begin(), e.waiting.end(), [id](auto& p) { return p.first == id; });
+      if (w == e.waiting.end()) continue;
+      w->second.deliver(make_error(errc::source_failed, "streams: the transcode made no media in time"));
+      e.waiting.erase(w);
+      return on_detach(id);
+    }
     auto it = std::find_if(waiting.begin(), waiting.end(), [id](const waiter& w) { return w.lease_id == id; });
     if (it == waiting.end()) return;
     auto err = make_error(errc::source_failed,
@@ -153,6 +182,103 @@ struct stream_state_data {
     preload = on;
     if (preload && !source_on && status.state != stream_state::retrying) start();
     if (!wanted()) self->delayed_send(self, cfg.linger, linger_atom::value, ++linger_token);
+  }
+
+  // ---- transcodes beside the source (multi-source codec negotiation) ----
+  // The first ffmpeg:<this stream> source that makes a `media` track in one of
+  // `encodings` starts, fed from this stream's hub, and is shared by every consumer
+  // that asks for it. The lease also counts as the stream's own: the transcode
+  // needs the connected source.
+  caf::typed_response_promise<lease> on_transcode(consumer_kind kind, const std::string& media,
+                                                  const std::vector<std::string>& encodings) {
+    auto rp = self->make_response_promise<lease>();
+    size_t index = sources.size();
+    for (size_t i = 0; i < sources.size() && index == sources.size(); ++i) {
+      if (runnable(sources[i])) continue;
+      auto makes = transcode_makes(sources[i], media);
+      if (!makes.empty() && std::find(encodings.begin(), encodings.end(), makes) != encodings.end()) index = i;
+    }
+    if (index == sources.size()) {
+      rp.deliver(make_error(errc::not_found, "streams: no source of " + stream_name + " makes " + media + " as " +
+                                                 (encodings.empty() ? std::string{"?"} : encodings.front())));
+      return rp;
+    }
+    if (!ready) {
+      rp.deliver(make_error(errc::source_failed, "streams: the source is not connected"));
+      return rp;
+    }
+    auto id = next_lease++;
+    leases[id] = kind;
+    ++linger_token;
+    auto& e = extras[index];
+    e.leases.insert(id);
+    ++e.linger_token;  // cancels a pending stop
+    if (e.ready) {
+      rp.deliver(lease{id, e.hub});
+      report();
+      return rp;
+    }
+    e.waiting.emplace_back(id, rp);
+    self->delayed_send(self, cfg.start_timeout, timeout_atom::value, id);
+    if (e.pipeline) return rp;
+    e.generation = ++extra_generation;
+    std::string error;
+    auto notify = [addr = self->address(), index, gen = e.generation](source_event ev) {
+      if (auto me = caf::actor_cast<stream_actor>(addr))
+        caf::anon_send(me, extra_atom::value, uint64_t(index), gen, std::move(ev));
+    };
+    e.pipeline = source_pipeline::start_fed(sources[index], hub, e.hub, notify, error);
+    if (!e.pipeline) extra_failed(index, error);
+    else log_line('I', "streams", "[stream " + stream_name + "] transcode started: " + sources[index]);
+    return rp;
+  }
+
+  void on_extra(uint64_t index, uint64_t gen, const source_event& ev) {
+    auto it = extras.find(index);
+    if (it == extras.end() || it->second.generation != gen) return;
+    auto& e = it->second;
+    switch (ev.kind) {
+      case source_event::tracks_ready:
+        if (e.hub->tracks().empty()) return extra_failed(index, "the transcode has no track");
+        e.ready = true;
+        for (auto& [id, promise] : e.waiting) promise.deliver(lease{id, e.hub});
+        e.waiting.clear();
+        report();
+        break;
+      case source_event::track_added:
+        report();
+        break;
+      case source_event::error:
+      case source_event::eos:
+        extra_failed(index, ev.text);
+        break;
+    }
+  }
+
+  // Its waiting consumers get the error; those already fed see its hub end.
+  void extra_failed(size_t index, const std::string& text) {
+    auto& e = extras[index];
+    log_line('W', "streams", "[stream " + stream_name + "] transcode " + sources[index] + " failed: " + text);
+    for (auto& [id, promise] : e.waiting) promise.deliver(make_error(errc::source_failed, "streams: " + text));
+    auto waiting = std::move(e.waiting);
+    stop_extra(e);
+    extras.erase(index);
+    for (auto& w : waiting) on_detach(w.first);
+    report();
+  }
+
+  void on_extra_linger(uint64_t index, uint64_t token) {
+    auto it = extras.find(index);
+    if (it == extras.end() || it->second.linger_token != token || !it->second.leases.empty()) return;
+    log_line('I', "streams", "[stream " + stream_name + "] transcode stopped: " + sources[index]);
+    stop_extra(it->second);
+    extras.erase(it);
+    report();
+  }
+
+  void stop_extra(extra_producer& e) {
+    e.hub->close();
+    if (e.pipeline) self->system().spawn<caf::detached>(destroy_pipeline, e.pipeline.release());
   }
 
   // ---- source lifecycle ----
@@ -316,6 +442,11 @@ stream_actor::behavior_type stream_behavior(stream_actor::stateful_pointer<strea
   if (preload) st.on_preload(true);
   return {
       [self](attach_atom, consumer_kind kind) { return self->state.on_attach(kind); },
+      [self](transcode_atom, consumer_kind kind, const std::string& media, const std::vector<std::string>& encodings) {
+        return self->state.on_transcode(kind, media, encodings);
+      },
+      [self](extra_atom, uint64_t index, uint64_t gen, const source_event& ev) { self->state.on_extra(index, gen, ev); },
+      [self](xlinger_atom, uint64_t index, uint64_t token) { self->state.on_extra_linger(index, token); },
       [self](detach_atom, uint64_t id) { self->state.on_detach(id); },
       [self](probe_atom) { return self->state.on_probe(); },
       [self](preload_atom, bool on) { self->state.on_preload(on); },

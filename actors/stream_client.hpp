@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include <string>
+#include <vector>
 
 #include "actors/blocking_calls.hpp"
 #include "actors/protocol.hpp"
@@ -22,6 +23,12 @@ struct attachment {
 /// errc::shutting_down, or CAF's request_timeout.
 caf::expected<attachment> attach_stream(blocking_calls& calls, const registry_actor& registry,
                                         const std::string& name, consumer_kind kind);
+
+/// For a consumer already `attached` that needs a `media` track in one of
+/// `encodings` the stream's source lacks: the lease on the transcode that makes one
+/// (see transcode_atom). Detach it like any attachment.
+caf::expected<attachment> attach_transcode(blocking_calls& calls, const attachment& attached, consumer_kind kind,
+                                           const std::string& media, std::vector<std::string> encodings);
 
 /// Tells the stream the consumer holding lease `lease_id` has left.
 void detach_stream(const stream_actor& stream, uint64_t lease_id);

@@ -132,6 +132,19 @@ std::string transcode_input_stream(const std::string& source) {
   return is_stream_reference(input) ? input : std::string{};
 }
 
+std::string transcode_makes(const std::string& source, const std::string& media) {
+  auto spec = parse_source(source);
+  if (spec.scheme != "ffmpeg") return {};
+  auto parsed = parse_transcode(spec);
+  if (!parsed.error.empty()) return {};
+  static const std::map<std::string, std::string> names = {
+      {"h264", "H264"}, {"h265", "H265"}, {"mjpeg", "JPEG"},
+      {"opus", "OPUS"}, {"aac", "MPEG4-GENERIC"}, {"pcma", "PCMA"}, {"pcmu", "PCMU"}};
+  const std::string none, &codec = media == "audio" ? parsed.spec.audio : media == "video" ? parsed.spec.video : none;
+  auto it = names.find(codec);
+  return it == names.end() ? std::string{} : it->second;
+}
+
 std::string source_input_stream(const std::string& source) {
   return is_stream_reference(source) ? source : transcode_input_stream(source);
 }

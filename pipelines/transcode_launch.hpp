@@ -44,6 +44,11 @@ std::string transcode_input_stream(const std::string& source);
 /// ffmpeg:STREAM#...; "" for sources that read a URL or a file.
 std::string source_input_stream(const std::string& source);
 
+/// The RTP encoding name ("OPUS", "PCMA", "H264", "JPEG"...) of the `media`
+/// ("audio", "video") track an `ffmpeg:` source encodes; "" when it makes none or
+/// copies it, or `source` is not a valid ffmpeg: source.
+std::string transcode_makes(const std::string& source, const std::string& media);
+
 /// Launch text. From a URL or file: uridecodebin -> branches -> out0 (video), out1
 /// (audio). From a stream: appsrc in_video / in_audio -> the same branches.
 launch_result transcode_launch(const transcode_spec& spec);

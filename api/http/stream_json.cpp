@@ -90,6 +90,15 @@ void write_codec(Writer& w, const track_info& t) {
   w.EndObject();
 }
 
+// The tracks of the producer at `index` when it runs: the connected source's, or
+// a transcode's that runs beside it; nullptr when it does not run.
+const std::vector<track_info>* running_tracks(const stream_status& status, size_t index) {
+  if (status.active_source == int32_t(index) && !status.tracks.empty()) return &status.tracks;
+  for (auto& p : status.transcodes)
+    if (p.source == int32_t(index)) return &p.tracks;
+  return nullptr;
+}
+
 template <class Writer>
 void write_producer(Writer& w, const stream_view& info, size_t index) {
   auto& source = info.sources[index];
@@ -101,8 +110,7 @@ void write_producer(Writer& w, const stream_view& info, size_t index) {
     auto url = mask_credentials(source);
     w.String(url.c_str(), rapidjson::SizeType(url.size()));
   }
-  bool active = info.status.active_source == int32_t(index) && !info.status.tracks.empty();
-  if (active) {
+  if (auto* tracks = running_tracks(info.status, index)) {
     auto spec = parse_source(info.sources[index]);
     w.Key("id");
     w.Uint64(index + 1);
@@ -114,12 +122,12 @@ void write_producer(Writer& w, const stream_view& info, size_t index) {
     }
     w.Key("medias");
     w.StartArray();
-    for (auto& t : info.status.tracks) w.String(media_line(t).c_str());
+    for (auto& t : *tracks) w.String(media_line(t).c_str());
     w.EndArray();
     w.Key("receivers");
     w.StartArray();
     uint64_t total = 0, id = 100;
-    for (auto& t : info.status.tracks) {
+    for (auto& t : *tracks) {
       w.StartObject();
       w.Key("id");
       w.Uint64(id++);
@@ -138,6 +146,25 @@ void write_producer(Writer& w, const stream_view& info, size_t index) {
   w.EndObject();
 }
 
+// `producer`: the id (source index + 1) of the producer the consumer reads.
+template <class Writer>
+void write_consumer(Writer& w, const consumer_info& c, int32_t producer) {
+  w.StartObject();
+  w.Key("id");
+  w.Uint64(c.id);
+  w.Key("format_name");
+  w.String(consumer_kind_name(c.kind));
+  if (producer >= 0) {
+    w.Key("producer");
+    w.Uint64(uint64_t(producer) + 1);
+  }
+  w.Key("bytes_send");
+  w.Uint64(c.bytes);
+  w.Key("packets");
+  w.Uint64(c.packets);
+  w.EndObject();
+}
+
 template <class Writer>
 void write_stream(Writer& w, const stream_view& info, iso_time& since) {
   w.StartObject();
@@ -150,22 +177,15 @@ void write_stream(Writer& w, const stream_view& info, iso_time& since) {
     w.EndArray();
   }
   w.Key("consumers");
-  if (info.status.consumers.empty()) {
+  bool any = !info.status.consumers.empty();
+  for (auto& p : info.status.transcodes) any = any || !p.consumers.empty();
+  if (!any) {
     w.Null();
   } else {
     w.StartArray();
-    for (auto& c : info.status.consumers) {
-      w.StartObject();
-      w.Key("id");
-      w.Uint64(c.id);
-      w.Key("format_name");
-      w.String(consumer_kind_name(c.kind));
-      w.Key("bytes_send");
-      w.Uint64(c.bytes);
-      w.Key("packets");
-      w.Uint64(c.packets);
-      w.EndObject();
-    }
+    for (auto& c : info.status.consumers) write_consumer(w, c, info.status.active_source);
+    for (auto& p : info.status.transcodes)
+      for (auto& c : p.consumers) write_consumer(w, c, p.source);
     w.EndArray();
   }
   w.Key("state");

@@ -1,13 +1,38 @@
 #include "api/http/webrtc_viewers.hpp"
 
+#include <algorithm>
+
 #include "api/http/http_status.hpp"
+#include "pipelines/codec_table.hpp"
 
 namespace sy {
 
 webrtc_viewers::viewer::~viewer() {
   sender.reset();  // unsubscribes before the stream hears we left
+  if (transcode.held.id) detach_stream(transcode);
   detach_stream(att);
 }
+
+namespace {
+
+// What a browser plays: Opus, PCMA, PCMU. A stream whose audio is none of them
+// (a camera's AAC) needs its transcode, if the offer wants audio at all.
+const std::vector<std::string> browser_audio{"OPUS", "PCMA", "PCMU"};
+
+bool needs_audio_transcode(const hub_ptr& hub, const std::string& offer) {
+  if (offer.find("m=audio") == std::string::npos) return false;
+  bool audio = false;
+  for (auto& name : hub->caps_names()) {
+    if (name.rfind("audio/", 0) != 0) continue;
+    audio = true;
+    auto* codec = find_codec(name);
+    if (codec && std::find(browser_audio.begin(), browser_audio.end(), codec->name) != browser_audio.end())
+      return false;
+  }
+  return audio;
+}
+
+}  // namespace
 
 webrtc_viewers::webrtc_viewers()
     : table_(std::chrono::milliseconds(250),
@@ -25,7 +50,16 @@ std::string webrtc_viewers::open(const api_context& ctx, const std::string& src,
   }
   auto v = std::make_shared<viewer>();
   v->att = *attached;
-  v->sender = webrtc_sender::answer(v->att.held.hub, offer, answer, error);
+  std::vector<hub_ptr> hubs{v->att.held.hub};
+  // Without such a transcode among the stream's sources, video alone (as go2rtc).
+  if (needs_audio_transcode(v->att.held.hub, offer)) {
+    auto t = attach_transcode(*ctx.calls, v->att, consumer_kind::webrtc, "audio", browser_audio);
+    if (t) {
+      v->transcode = *t;
+      hubs.push_back(t->held.hub);
+    }
+  }
+  v->sender = webrtc_sender::answer(hubs, offer, answer, error);
   if (!v->sender) {
     status = 400;
     return {};

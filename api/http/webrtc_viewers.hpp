@@ -31,6 +31,7 @@ class webrtc_viewers {
   struct viewer {
     std::unique_ptr<webrtc_sender> sender;
     attachment att;
+    attachment transcode;  // the stream's transcode this viewer's audio comes from, if any
     ~viewer();
   };
   session_table<viewer> table_;

@@ -4,6 +4,7 @@
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -131,20 +132,25 @@ class arrival_sink final : public hub_sink {
 
 }  // namespace
 
-std::unique_ptr<webrtc_sender> webrtc_sender::answer(const hub_ptr& hub, const std::string& offer,
+std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>& hubs, const std::string& offer,
                                                      std::string& answer, std::string& error,
                                                      std::chrono::milliseconds timeout) {
-  // What the stream has, as RTP encodings, and which hub track each one is.
-  auto names = hub->caps_names();
+  // What the hubs have, as RTP encodings, and which hub track each one is.
+  std::vector<std::pair<size_t, int>> where;  // (hub, track) of each encoding
   std::vector<std::string> encodings;
   std::string profile;
-  for (size_t t = 0; t < names.size(); ++t) {
-    auto* codec = find_codec(names[t]);
-    encodings.push_back(codec ? codec->name : "");
-    if (names[t] != "video/x-h264" || !profile.empty()) continue;
-    if (auto* caps = hub->caps(int(t))) {
-      if (auto* p = gst_structure_get_string(gst_caps_get_structure(caps, 0), "profile")) profile = h264_profile_idc(p);
-      gst_caps_unref(caps);
+  for (size_t h = 0; h < hubs.size(); ++h) {
+    auto names = hubs[h]->caps_names();
+    for (size_t t = 0; t < names.size(); ++t) {
+      auto* codec = find_codec(names[t]);
+      encodings.push_back(codec ? codec->name : "");
+      where.emplace_back(h, int(t));
+      if (names[t] != "video/x-h264" || !profile.empty()) continue;
+      if (auto* caps = hubs[h]->caps(int(t))) {
+        if (auto* p = gst_structure_get_string(gst_caps_get_structure(caps, 0), "profile"))
+          profile = h264_profile_idc(p);
+        gst_caps_unref(caps);
+      }
     }
   }
   auto match = match_offer(offer, encodings, profile);
@@ -169,7 +175,6 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const hub_ptr& hub, const s
   self->silence_ns_ = video ? 2500000000 : 7500000000;
   self->ended_->last_rtcp.store(now_ns() + 5000000000);  // time to connect
   self->pipeline_ = parsed.element;
-  self->hub_ = hub;
   self->webrtc_ = gst_bin_get_by_name(GST_BIN(self->pipeline_), "wb");
   for (auto* signal : {"notify::ice-connection-state", "notify::connection-state"})
     g_signal_connect_data(self->webrtc_, signal, G_CALLBACK(on_state), new ended_flag(self->ended_),
@@ -211,26 +216,37 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const hub_ptr& hub, const s
     }
   }
 
-  // The hub feeds each payloader its track.
-  std::vector<GstElement*> inputs(names.size(), nullptr);
+  // The hubs feed each payloader its track: the first track of the m-line's encoding.
+  std::vector<std::vector<GstElement*>> inputs(hubs.size());
+  for (size_t h = 0; h < hubs.size(); ++h) inputs[h].assign(hubs[h]->caps_names().size(), nullptr);
+  std::vector<bool> taken(encodings.size(), false);
   std::vector<GstElement*> held;
   for (size_t m = 0; m < match.media.size(); ++m) {
     auto& media = match.media[m];
     if (media.payload < 0) continue;
-    for (size_t t = 0; t < names.size(); ++t) {
-      if (inputs[t] || encodings[t] != media.encoding) continue;
+    for (size_t e = 0; e < encodings.size(); ++e) {
+      if (taken[e] || encodings[e] != media.encoding) continue;
+      auto [h, t] = where[e];
+      if (size_t(t) >= inputs[h].size()) continue;
       auto* in = gst_bin_get_by_name(GST_BIN(self->pipeline_), ("in" + std::to_string(m)).c_str());
-      inputs[t] = in;
+      inputs[h][t] = in;
+      taken[e] = true;
       held.push_back(in);
       break;
     }
   }
-  self->subscription_ = hub->subscribe(consumer_kind::webrtc, std::make_shared<arrival_sink>(inputs));
-  for (auto* in : held) gst_object_unref(in);
-  if (!self->subscription_) {
-    error = "stream is closing";
-    return nullptr;
+  for (size_t h = 0; h < hubs.size(); ++h) {
+    bool feeds = std::any_of(inputs[h].begin(), inputs[h].end(), [](GstElement* e) { return e != nullptr; });
+    if (!feeds) continue;
+    auto id = hubs[h]->subscribe(consumer_kind::webrtc, std::make_shared<arrival_sink>(inputs[h]));
+    if (!id) {
+      error = "stream is closing";
+      break;
+    }
+    self->subscriptions_.emplace_back(hubs[h], id);
   }
+  for (auto* in : held) gst_object_unref(in);
+  if (!error.empty()) return nullptr;
   auto* promise = gst_promise_new();
   g_signal_emit_by_name(self->webrtc_, "create-answer", nullptr, promise);
   GstWebRTCSessionDescription* local = nullptr;
@@ -283,7 +299,7 @@ void webrtc_sender::add_candidate(const std::string& candidate, unsigned mline) 
 }
 
 webrtc_sender::~webrtc_sender() {
-  if (subscription_) hub_->unsubscribe(subscription_);
+  for (auto& [hub, id] : subscriptions_) hub->unsubscribe(id);
   if (pipeline_) {
     gst_element_set_state(pipeline_, GST_STATE_NULL);
     gst_object_unref(pipeline_);

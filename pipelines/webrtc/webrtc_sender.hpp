@@ -11,6 +11,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pipelines/hub/track_hub.hpp"
 
@@ -18,8 +20,11 @@ namespace sy {
 
 class webrtc_sender {
  public:
-  /// The answer to `offer` for `hub`'s tracks, or nullptr with `error`.
-  static std::unique_ptr<webrtc_sender> answer(const hub_ptr& hub, const std::string& offer, std::string& answer,
+  /// The answer to `offer` for the tracks of `hubs` (a stream's own, then the
+  /// transcodes it started for this viewer), or nullptr with `error`. Each m-line
+  /// sends the first track, in that order, of the codec it was matched to.
+  static std::unique_ptr<webrtc_sender> answer(const std::vector<hub_ptr>& hubs, const std::string& offer,
+                                               std::string& answer,
                                                std::string& error,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
   ~webrtc_sender();  // unsubscribes from the hub and stops the pipeline
@@ -44,8 +49,7 @@ class webrtc_sender {
   webrtc_sender() = default;
   GstElement* pipeline_ = nullptr;
   GstElement* webrtc_ = nullptr;
-  hub_ptr hub_;
-  uint64_t subscription_ = 0;
+  std::vector<std::pair<hub_ptr, uint64_t>> subscriptions_;
   std::shared_ptr<peer_watch> ended_ = std::make_shared<peer_watch>();
   int64_t silence_ns_ = 0;
 };

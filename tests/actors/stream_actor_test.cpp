@@ -147,3 +147,40 @@ TEST_CASE("a stream whose source names another stream relays it in-process, and 
   detach_stream(*att);
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("a consumer needing Opus from an AAC camera gets the stream's ffmpeg:<itself>#audio=opus transcode, shared, stopped a linger after it leaves") {
+  test::camera_options opts;
+  opts.audio = "aac";
+  test::fake_camera cam{opts};
+  REQUIRE(cam.start() > 0);
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {quick(), {}});
+  std::vector<std::string> sources{cam.url(), "ffmpeg:cam#audio=opus", "ffmpeg:cam#video=mjpeg"};
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put_request{"cam", sources, origin::api}, deadline{}));
+  auto att = attach_stream(env.calls, reg, "cam", consumer_kind::test);
+  REQUIRE(att);
+  auto status = [&] { return ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"cam"})->status; };
+  CHECK(status().transcodes.empty());  // attaching alone starts none
+
+  auto none = attach_transcode(env.calls, *att, consumer_kind::test, "audio", {"PCMU"});
+  CHECK(!none);  // no source makes PCMU
+  auto opus = attach_transcode(env.calls, *att, consumer_kind::test, "audio", {"OPUS", "PCMA"});
+  REQUIRE(opus);
+  CHECK(opus->held.hub->caps_names() == std::vector<std::string>{"audio/x-opus"});
+  auto second = attach_transcode(env.calls, *att, consumer_kind::test, "audio", {"OPUS"});
+  REQUIRE(second);
+  CHECK(second->held.hub == opus->held.hub);  // one transcode for both
+  auto packets = [&] { return opus->held.hub->tracks().at(0).packets; };
+  CHECK(eventually([&] { return packets() > 10; }, std::chrono::seconds(5)));
+  auto running = status();
+  REQUIRE(running.transcodes.size() == 1);
+  CHECK(running.transcodes[0].source == 1);  // ffmpeg:cam#audio=opus; the mjpeg one is not started
+  CHECK(running.active_source == 0);
+
+  detach_stream(*opus);
+  detach_stream(*second);
+  CHECK(eventually([&] { return status().transcodes.empty(); }, std::chrono::seconds(3)));
+  CHECK(status().state == stream_state::running);  // the first consumer still watches the camera
+  detach_stream(*att);
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -109,17 +110,28 @@ std::string text(const std::string& json, const std::string& key) {
   return std::regex_search(json, m, std::regex("\"" + key + "\":\"([^\"]*)\"")) ? std::string(m[1]) : "";
 }
 
-}  // namespace
+std::string stream_json(const daemon_process& d, const std::string& name) {
+  auto res = d.client().Get(("/api/streams?src=" + name).c_str());
+  return res ? res->body : std::string{};
+}
 
-TEST_CASE("Chromium plays a stream over WebRTC from a JSON offer, WHEP and both WebSocket versions: H.264 decoded, PCMA passed through") {
-  daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
+// Whether the stream JSON shows producer `source` (its url) running.
+bool producer_runs(const std::string& json, const std::string& source, int id) {
+  return std::regex_search(json, std::regex("\"url\":\\s*\"" + source + "\",\\s*\"id\":\\s*" + std::to_string(id)));
+}
+
+// Chromium plays `src` through each signalling way in turn: H.264 decoded, audio
+// packets of `audio_codec` received; `during(json)` checks the stream's JSON while
+// each peer plays. Then every peer closes and the stream is left without consumers.
+void play_every_way(const daemon_process& d, const std::string& src, const std::string& audio_codec,
+                    const std::function<void(const std::string&)>& during) {
   browser b;
   REQUIRE(b.ok());
   REQUIRE(b.navigate("http://127.0.0.1:" + std::to_string(d.api_port) + "/api"));
   for (auto mode : {"json", "whep", "ws1", "ws2"}) {
     CAPTURE(mode);
     std::string error;
-    auto result = b.evaluate(watch("cam", mode, 3), seconds(40), &error);
+    auto result = b.evaluate(watch(src, mode, 3), seconds(40), &error);
     CAPTURE(error);
     CAPTURE(result);
     CHECK(number(result, "status") == 200);
@@ -127,22 +139,54 @@ TEST_CASE("Chromium plays a stream over WebRTC from a JSON offer, WHEP and both 
     if (number(result, "frames") <= 25) MESSAGE(d.process->output());
     CHECK(text(result, "video_codec") == "video/H264");
     CHECK(number(result, "width") == 320);
-    CHECK(number(result, "audio_packets") > 10);  // the test tone comes in 128 ms packets
-    CHECK(text(result, "audio_codec") == "audio/PCMA");
+    CHECK(number(result, "audio_packets") > 10);  // 128 ms test-tone packets or 20 ms Opus frames
+    CHECK(text(result, "audio_codec") == audio_codec);
     if (std::string(mode) == "whep") CHECK(text(result, "location").rfind("/api/webrtc?id=", 0) == 0);
     if (std::string(mode).rfind("ws", 0) == 0) {
       CHECK(number(result, "server_candidates") > 0);  // ours, trickled as go2rtc does
       CHECK(number(result, "sent_candidates") > 0);    // the browser's, added to its viewer
     }
+    during(stream_json(d, src));
     b.evaluate("window.pc.close(), 1", seconds(5));
   }
   // The peers closed (a browser sends no BYE): their viewers end once their RTCP
   // reports have stopped for 2.5 s, and the stream has no consumer left.
   std::this_thread::sleep_for(milliseconds(3500));
-  auto after = d.client().Get("/api/streams?src=cam");
-  REQUIRE(after);
-  CHECK(after->body.find("webrtc") == std::string::npos);
-  CHECK(consumers_gone(d, "cam"));
+  CHECK(stream_json(d, src).find("webrtc") == std::string::npos);
+  CHECK(consumers_gone(d, src));
+}
+
+}  // namespace
+
+TEST_CASE("Chromium plays a PCMA camera over WebRTC (JSON, WHEP, WebSocket v1 and v2): H.264 and PCMA passed through, no transcode started") {
+  daemon_process d{"streams:\n  cam:\n    - \"test:?size=320x240&fps=25&audio=pcma\"\n    - \"ffmpeg:cam#audio=opus\"\n"};
+  play_every_way(d, "cam", "audio/PCMA", [](const std::string& json) {
+    CHECK(producer_runs(json, "test:\\?size=320x240&fps=25&audio=pcma", 1));
+    CHECK(!std::regex_search(json, std::regex(R"("url":\s*"ffmpeg:cam#audio=opus",\s*"id")")));
+  });
+}
+
+TEST_CASE("an AAC camera with Home Assistant's sources: WebRTC viewers start its Opus transcode, which stops a linger after the last leaves") {
+  // HA's three sources; the camera sends H.264 and AAC, which no browser plays.
+  daemon_process d{"streams:\n  camera.x:\n    - \"test:?size=320x240&fps=25&audio=aac\"\n"
+                   "    - \"ffmpeg:camera.x#audio=opus#query=log_level=debug\"\n"
+                   "    - \"ffmpeg:camera.x#video=mjpeg\"\n"};
+  play_every_way(d, "camera.x", "audio/opus", [](const std::string& json) {
+    CAPTURE(json);
+    CHECK(producer_runs(json, "ffmpeg:camera.x#audio=opus#query=log_level=debug", 2));
+    CHECK(json.find("\"audio, recvonly, OPUS/48000") != std::string::npos);
+    CHECK(std::regex_search(json, std::regex(R"("format_name":\s*"webrtc",\s*"producer":\s*2)")));  // audio from it
+    CHECK(std::regex_search(json, std::regex(R"("format_name":\s*"webrtc",\s*"producer":\s*1)")));  // video from the camera
+    CHECK(!std::regex_search(json, std::regex(R"("url":\s*"ffmpeg:camera.x#video=mjpeg",\s*"id")")));  // nobody needs it
+  });
+  // The daemon's linger is 2 s: the transcode stops once its last viewer is gone.
+  bool stopped = false;
+  for (int i = 0; i < 50 && !stopped; ++i) {
+    stopped = !std::regex_search(stream_json(d, "camera.x"), std::regex(R"("url":\s*"ffmpeg:camera.x#audio=opus[^"]*",\s*"id")"));
+    if (!stopped) std::this_thread::sleep_for(milliseconds(100));
+  }
+  CHECK(stopped);
+  CHECK(d.process->output().find("transcode stopped: ffmpeg:camera.x#audio=opus") != std::string::npos);
 }
 
 TEST_CASE("bad WebRTC requests get a clear error") {

@@ -116,3 +116,16 @@ TEST_CASE("an ffmpeg: source names the stream it reads, or none for a URL or fil
   CHECK(source_input_stream("ffmpeg:camera.x#video=mjpeg") == "camera.x");
   CHECK(source_input_stream("rtsp://h/s").empty());
 }
+
+TEST_CASE("what an ffmpeg: source encodes, per media, as an RTP encoding name (what codec negotiation looks for)") {
+  auto ha = "ffmpeg:camera.x#audio=opus#query=log_level=debug";
+  CHECK(transcode_makes(ha, "audio") == "OPUS");
+  CHECK(transcode_makes(ha, "video").empty());  // only #audio: no video
+  CHECK(transcode_makes("ffmpeg:camera.x#video=mjpeg", "video") == "JPEG");
+  CHECK(transcode_makes("ffmpeg:camera.x#video=mjpeg", "audio").empty());
+  CHECK(transcode_makes("ffmpeg:camera.x#video=h264#audio=pcma", "audio") == "PCMA");
+  CHECK(transcode_makes("ffmpeg:camera.x#audio=pcmu/16000", "audio") == "PCMU");
+  CHECK(transcode_makes("ffmpeg:camera.x", "audio").empty());  // copied, not made
+  CHECK(transcode_makes("ffmpeg:camera.x#audio=vorbis", "audio").empty());  // refused source
+  CHECK(transcode_makes("rtsp://h/s", "audio").empty());
+}

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <fstream>
@@ -57,6 +58,59 @@ std::string apply_settings(const YAML::Node& sy, daemon_config& out) {
     }
   }
   if (sy["http_threads"]) out.http_threads = sy["http_threads"].as<int>();
+  if (sy["webrtc_ports"]) {
+    out.webrtc_ports = sy["webrtc_ports"].as<int>();
+    if (out.webrtc_ports < 1 || out.webrtc_ports > 10000) return "switchyard.webrtc_ports: must be 1 to 10000";
+  }
+  return {};
+}
+
+// go2rtc's webrtc: section. listen: "" means any port (as go2rtc, which then has no
+// fixed port either).
+std::string apply_webrtc(const YAML::Node& w, daemon_config& out) {
+  if (!w || w.IsNull()) return {};
+  if (!w.IsMap()) return "webrtc: must be a map";
+  if (auto listen = w["listen"]; listen && !listen.IsNull()) {
+    auto text = scalar(listen, "");
+    if (text.empty()) {
+      out.webrtc = {"", 0};
+    } else if (auto err = parse_listen(text, out.webrtc); !err.empty()) {
+      return "webrtc.listen: " + err;
+    }
+  }
+  if (auto c = w["candidates"]; c && !c.IsNull()) {
+    if (!c.IsSequence()) return "webrtc.candidates: must be a list";
+    out.ice.candidates.clear();
+    for (auto x : c) {
+      auto text = scalar(x, "");
+      // "ADDRESS[:PORT]": each session announces its own port; "stun:PORT" needs a STUN server.
+      if (text.rfind("stun:", 0) == 0) return "webrtc.candidates: " + text + ": stun: candidates are not supported";
+      auto colon = text.rfind(':');
+      if (colon != std::string::npos && text.find(':') == colon) text.erase(colon);  // IPv4 or name with a port
+      if (text.size() > 2 && text.front() == '[') text = text.substr(1, text.find(']') - 1);  // [IPv6]:port
+      if (text.empty()) return "webrtc.candidates: an entry is empty";
+      out.ice.candidates.push_back(text);
+    }
+  }
+  if (auto servers = w["ice_servers"]; servers && !servers.IsNull()) {
+    if (!servers.IsSequence()) return "webrtc.ice_servers: must be a list";
+    out.ice.stun_server.clear();
+    out.ice.turn_servers.clear();
+    for (auto server : servers) {
+      if (!server.IsMap()) return "webrtc.ice_servers: each entry must be a map with urls";
+      std::vector<std::string> urls;
+      if (server["urls"] && server["urls"].IsSequence())
+        for (auto u : server["urls"]) urls.push_back(scalar(u, ""));
+      else if (server["urls"]) urls.push_back(scalar(server["urls"], ""));
+      for (auto& url : urls) {
+        std::string error;
+        auto made = ice_server_url(url, scalar(server["username"], ""), scalar(server["credential"], ""), error);
+        if (made.empty()) return error;
+        if (made.rfind("stun://", 0) != 0) out.ice.turn_servers.push_back(made);
+        else if (out.ice.stun_server.empty()) out.ice.stun_server = made;  // webrtcbin takes one
+      }
+    }
+  }
   return {};
 }
 
@@ -84,6 +138,7 @@ std::string apply_config_text(const std::string& text, daemon_config& out) {
     if (cdoc["rtsp"] && cdoc["rtsp"]["default_query"]) out.rtsp_default_query = scalar(cdoc["rtsp"]["default_query"], "");
     if (cdoc["log"] && cdoc["log"]["level"]) out.log_level = scalar(cdoc["log"]["level"], "info");
     if (auto err = apply_settings(cdoc["switchyard"], out); !err.empty()) return err;
+    if (auto err = apply_webrtc(cdoc["webrtc"], out); !err.empty()) return err;
     if (auto streams = cdoc["streams"]) {
       if (!streams.IsMap() && !streams.IsNull()) return "streams: must be a map";
       std::unordered_map<std::string, size_t> index;  // merging by name stays linear at 10k streams
@@ -112,6 +167,17 @@ std::string apply_config_text(const std::string& text, daemon_config& out) {
     return std::string{"config: "} + e.what();
   }
   return {};
+}
+
+ice_config webrtc_ice(const daemon_config& cfg) {
+  auto ice = cfg.ice;
+  bool any_host = cfg.webrtc.host.empty() || cfg.webrtc.host == "0.0.0.0" || cfg.webrtc.host == "::";
+  ice.host = any_host ? std::string{} : cfg.webrtc.host;
+  if (cfg.webrtc.port > 0) {
+    ice.min_port = uint16_t(cfg.webrtc.port);
+    ice.max_port = uint16_t(std::min(65535, cfg.webrtc.port + cfg.webrtc_ports - 1));
+  }
+  return ice;
 }
 
 std::string load_config(const std::vector<std::string>& paths, daemon_config& out) {

@@ -8,12 +8,16 @@
 
 #include "actors/settings.hpp"
 #include "api/listen_addr.hpp"
+#include "pipelines/webrtc/ice_config.hpp"
 
 namespace sy {
 
 struct daemon_config {
   listen_addr api{"", 1984};
   listen_addr rtsp{"", 8554};
+  listen_addr webrtc{"", 8555};   // the first port of the sessions' range; port 0 or "": any port
+  int webrtc_ports = 100;         // switchyard.webrtc_ports: the range's size (one port per session)
+  ice_config ice;                 // webrtc.candidates and ice_servers (ports and host: see webrtc_ice())
   listen_addr ctl{"127.0.0.1", 1985};  // yardctl (CAF middleman); loopback by default
   bool ctl_enabled = true;
   std::string log_level = "info";
@@ -34,6 +38,10 @@ extern const char* const embedded_default_config;
 /// merged by name). An empty list loads the embedded default. Returns an error
 /// text, empty on success; `out` is then complete.
 std::string load_config(const std::vector<std::string>& paths, daemon_config& out);
+
+/// The WebRTC sessions' ICE settings: webrtc.listen's host and port range, with
+/// the candidates and servers of `ice`.
+ice_config webrtc_ice(const daemon_config& cfg);
 
 /// Parses one YAML document into `out` (merging). Empty error on success.
 std::string apply_config_text(const std::string& text, daemon_config& out);

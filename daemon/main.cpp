@@ -147,6 +147,7 @@ int run(sy::daemon_config cfg, bool embedded) {
   ctx.rtsp_listen = listen_text(cfg.rtsp, rtsp_port);
   ctx.rtsp_default_query = cfg.rtsp_default_query;
   ctx.www_dir = find_www_dir();
+  ctx.ice = sy::webrtc_ice(cfg);
   ctx.request_exit = [](int code) {
     exit_code = code;
     kill(getpid(), SIGTERM);
@@ -163,6 +164,10 @@ int run(sy::daemon_config cfg, bool embedded) {
   http->start();
   sy::log_line('I', "api", "listen addr=" + listen_text(cfg.api, api_port));
   sy::log_line('I', "rtsp", "listen addr=" + listen_text(cfg.rtsp, rtsp_port));
+  sy::log_line('I', "webrtc", "listen addr=" + listen_text(cfg.webrtc, cfg.webrtc.port) + " ports=" +
+                                  (ctx.ice.min_port ? std::to_string(ctx.ice.min_port) + "-" +
+                                                          std::to_string(ctx.ice.max_port) + " (one per session)"
+                                                    : std::string{"any"}));
   if (embedded) {
     sy::log_line('I', "app", "demo stream: rtsp://127.0.0.1:" + std::to_string(rtsp_port) + "/demo");
     sy::log_line('I', "app", "snapshot:    http://127.0.0.1:" + std::to_string(api_port) + "/api/frame.jpeg?src=demo");

@@ -11,6 +11,7 @@
 
 #include "actors/blocking_calls.hpp"
 #include "actors/protocol.hpp"
+#include "pipelines/webrtc/ice_config.hpp"
 
 namespace sy {
 
@@ -24,6 +25,7 @@ struct api_context {
   std::string rtsp_listen;          // e.g. ":8554"
   std::string rtsp_default_query;
   std::string www_dir;              // the web page's files, served at /; empty: none
+  ice_config ice;                   // WebRTC sessions' ports and announced candidates
   std::function<void(int)> request_exit;  // POST /api/exit
   std::shared_ptr<hls_sessions> hls;      // HLS viewers by session id (made by http_server)
   std::shared_ptr<webrtc_viewers> webrtc;  // WebRTC viewers by id (made by http_server)

@@ -59,7 +59,7 @@ std::string webrtc_viewers::open(const api_context& ctx, const std::string& src,
       hubs.push_back(t->held.hub);
     }
   }
-  v->sender = webrtc_sender::answer(hubs, offer, answer, error);
+  v->sender = webrtc_sender::answer(hubs, offer, ctx.ice, answer, error);
   if (!v->sender) {
     status = 400;
     return {};

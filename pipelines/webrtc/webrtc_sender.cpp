@@ -133,7 +133,7 @@ class arrival_sink final : public hub_sink {
 }  // namespace
 
 std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>& hubs, const std::string& offer,
-                                                     std::string& answer, std::string& error,
+                                                     const ice_config& ice, std::string& answer, std::string& error,
                                                      std::chrono::milliseconds timeout) {
   // What the hubs have, as RTP encodings, and which hub track each one is.
   std::vector<std::pair<size_t, int>> where;  // (hub, track) of each encoding
@@ -176,6 +176,7 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
   self->ended_->last_rtcp.store(now_ns() + 5000000000);  // time to connect
   self->pipeline_ = parsed.element;
   self->webrtc_ = gst_bin_get_by_name(GST_BIN(self->pipeline_), "wb");
+  apply_ice_config(self->webrtc_, ice);
   for (auto* signal : {"notify::ice-connection-state", "notify::connection-state"})
     g_signal_connect_data(self->webrtc_, signal, G_CALLBACK(on_state), new ended_flag(self->ended_),
                           [](gpointer data, GClosure*) { delete static_cast<ended_flag*>(data); }, GConnectFlags(0));
@@ -281,7 +282,7 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
   }
   echo_offered_fmtp(done->sdp, match.media);
   gchar* text = gst_sdp_message_as_text(done->sdp);
-  answer = text;
+  answer = announce_candidates(text, ice);
   g_free(text);
   gst_webrtc_session_description_free(done);
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "pipelines/hub/track_hub.hpp"
+#include "pipelines/webrtc/ice_config.hpp"
 
 namespace sy {
 
@@ -22,10 +23,10 @@ class webrtc_sender {
  public:
   /// The answer to `offer` for the tracks of `hubs` (a stream's own, then the
   /// transcodes it started for this viewer), or nullptr with `error`. Each m-line
-  /// sends the first track, in that order, of the codec it was matched to.
+  /// sends the first track, in that order, of the codec it was matched to. `ice`:
+  /// the ports it listens on and the candidates the answer announces.
   static std::unique_ptr<webrtc_sender> answer(const std::vector<hub_ptr>& hubs, const std::string& offer,
-                                               std::string& answer,
-                                               std::string& error,
+                                               const ice_config& ice, std::string& answer, std::string& error,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
   ~webrtc_sender();  // unsubscribes from the hub and stops the pipeline
   webrtc_sender(const webrtc_sender&) = delete;

@@ -44,6 +44,31 @@ TEST_CASE("the switchyard section sets timings, the yardctl endpoint and the HTT
   CHECK(cfg.http_threads == 8);
 }
 
+TEST_CASE("the webrtc section: listen gives the sessions' host and port range, candidates and ice_servers as go2rtc writes them") {
+  daemon_config cfg;
+  REQUIRE(apply_config_text("webrtc:\n  listen: \"192.168.1.5:8555\"\n"
+                            "  candidates: [\"203.0.113.7:8555\", \"cam.example.org\"]\n"
+                            "  ice_servers:\n    - urls: [\"stun:stun.example.org:3478\"]\n"
+                            "    - urls: [\"turn:turn.example.org:3478?transport=tcp\"]\n"
+                            "      username: me\n      credential: \"p@ss\"\n"
+                            "switchyard: {webrtc_ports: 20}\n",
+                            cfg) == "");
+  auto ice = webrtc_ice(cfg);
+  CHECK(ice.host == "192.168.1.5");
+  CHECK(ice.min_port == 8555);
+  CHECK(ice.max_port == 8574);
+  CHECK(ice.candidates == std::vector<std::string>{"203.0.113.7", "cam.example.org"});
+  CHECK(ice.stun_server == "stun://stun.example.org:3478");
+  CHECK(ice.turn_servers == std::vector<std::string>{"turn://me:p%40ss@turn.example.org:3478?transport=tcp"});
+
+  daemon_config any;  // go2rtc's default: every interface, a range from 8555; "" or :0: any port
+  CHECK(webrtc_ice(any).host.empty());
+  CHECK(webrtc_ice(any).min_port == 8555);
+  REQUIRE(apply_config_text("webrtc: {listen: \"\"}\n", any) == "");
+  CHECK(webrtc_ice(any).min_port == 0);
+  CHECK(webrtc_ice(any).max_port == 0);
+}
+
 TEST_CASE("bad values are refused with the key that is wrong") {
   struct bad {
     const char* yaml;
@@ -53,6 +78,12 @@ TEST_CASE("bad values are refused with the key that is wrong") {
       {"rtsp: {listen: \":99999\"}\n", "rtsp.listen: "},
       {"switchyard: {linger: soon}\n", "switchyard.linger: not a duration"},
       {"streams: [a, b]\n", "streams: must be a map"},
+      {"webrtc: {listen: \"x:y\"}\n", "webrtc.listen: "},
+      {"webrtc: {candidates: \"1.2.3.4\"}\n", "webrtc.candidates: must be a list"},
+      {"webrtc: {candidates: [\"stun:8555\"]}\n", "webrtc.candidates: stun:8555: stun: candidates are not supported"},
+      {"webrtc: {ice_servers: [{urls: [\"http://x\"]}]}\n", "webrtc.ice_servers: http://x is not"},
+      {"webrtc: {ice_servers: [{urls: [\"turn:x:3478\"]}]}\n", "webrtc.ice_servers: turn:x:3478 needs a username"},
+      {"switchyard: {webrtc_ports: 0}\n", "switchyard.webrtc_ports: must be 1 to 10000"},
       {"- just a list\n", "config: top level must be a map"},
       {"streams:\n  cam1: [unclosed\n", "yaml: "},
   };

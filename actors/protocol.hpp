@@ -84,11 +84,12 @@ struct stream_status {
   std::vector<track_info> tracks;
   std::vector<consumer_info> consumers;
   std::vector<producer_status> transcodes;  // running beside the connected source
+  std::string publisher;  // what feeds the stream instead of its sources ("webrtc": WHIP); "": none
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_status& x) {
   return f(caf::meta::type_name("stream_status"), x.state, x.last_error, x.since_ms,
-           x.active_source, x.tracks, x.consumers, x.transcodes);
+           x.active_source, x.tracks, x.consumers, x.transcodes, x.publisher);
 }
 
 /// A stream as the registry knows it. An alias (PATCH name=B&src=A) shows its
@@ -211,6 +212,9 @@ using load_atom = caf::atom_constant<caf::atom("load")>;
 using transcode_atom = caf::atom_constant<caf::atom("transcode")>;
 using extra_atom = caf::atom_constant<caf::atom("extra")>;
 using xlinger_atom = caf::atom_constant<caf::atom("xlinger")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using unpublish_atom = caf::atom_constant<caf::atom("unpublish")>;
+using pubevent_atom = caf::atom_constant<caf::atom("pubevent")>;
 
 // ---- stream listener (outputs that follow the name table, e.g. RTSP mounts) ----
 // changed: a stream was added, replaced (its old viewers are gone) or removed.
@@ -228,6 +232,10 @@ using stream_listener = caf::typed_actor<caf::reacts_to<changed_atom, stream_eve
 //          lacks: the lease on the hub of the stream's ffmpeg:<itself>#... source that
 //          makes one, started now or shared; it stops a linger after its last lease
 //          goes. errc::not_found: no source of the stream makes such a track.
+// publish: a publisher (WHIP) feeds the stream's hub instead of its sources, which
+//          stop: the lease on the hub; it reports its source_events as pubevent with
+//          the lease id, and leaves by detach (the stream's sources then resume if
+//          consumers want them). errc::already_exists: it has a publisher already.
 // Internal (sent by the actor to itself, or by its source's GStreamer threads):
 // source (a source_event of the source attempt `generation`), upstream (the lease
 // on the stream this one relays), timeout, linger, restart, tick; extra and
@@ -237,6 +245,8 @@ using stream_actor = caf::typed_actor<
     caf::replies_to<transcode_atom, consumer_kind, std::string, std::vector<std::string>>::with<lease>,
     caf::reacts_to<extra_atom, uint64_t, uint64_t, source_event>,
     caf::reacts_to<xlinger_atom, uint64_t, uint64_t>,
+    caf::replies_to<publish_atom>::with<lease>,
+    caf::reacts_to<pubevent_atom, uint64_t, source_event>,
     caf::reacts_to<detach_atom, uint64_t>,
     caf::replies_to<probe_atom>::with<stream_status>,
     caf::reacts_to<preload_atom, bool>,
@@ -263,6 +273,11 @@ using stream_actor = caf::typed_actor<
 //            preload with origin::config for each, in order); the reply lists those
 //            refused, as "name: reason".
 // status:    from a stream actor: its latest status (ignored unless sent by the current actor).
+// publish:   the actor of the stream a publisher feeds: an existing one (its sources
+//            pause while published), or a new stream without sources that lives
+//            while published and is never persisted (as an RTSP publisher's would).
+// unpublish: that publisher left: a stream made for it is removed (if that actor
+//            still holds the name).
 using registry_actor = caf::typed_actor<
     caf::reacts_to<status_atom, std::string, stream_status>,
     caf::replies_to<caf::put_atom, put_request, deadline>::with<change_ack>,
@@ -271,6 +286,8 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<list_rows_atom>::with<std::vector<list_row>>,
     caf::replies_to<caf::get_atom, std::string>::with<stream_info>,
     caf::replies_to<lookup_atom, std::string>::with<stream_actor>,
+    caf::replies_to<publish_atom, std::string>::with<stream_actor>,
+    caf::reacts_to<unpublish_atom, std::string, caf::actor_addr>,
     caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>,
     caf::reacts_to<subscribe_atom, stream_listener>,
     caf::replies_to<load_atom, std::vector<put_request>, std::vector<std::string>>::with<std::vector<std::string>>>;

@@ -37,6 +37,7 @@ struct entry {
   bool preload = false;
   int64_t since_ms = 0;                // creation, until the stream reports
   std::unique_ptr<awake_state> awake;  // from the first launch on
+  bool published = false;  // made for a publisher (no sources, not persisted), removed when it leaves
 };
 
 struct registry_state {
@@ -188,6 +189,16 @@ struct registry_state {
     e.stream = nullptr;
   }
 
+  // A name goes: its actor stops (its viewers end), its aliases go with it.
+  void remove(std::map<std::string, entry>::iterator it) {
+    auto name = it->first;
+    retire(it->second);
+    unlink_alias(name, it->second);
+    streams.erase(it);
+    notify(stream_event::removed, name);
+    follow_aliases(name, stream_event::removed);
+  }
+
   stream_actor launch(const std::string& name, entry& e) {
     if (!e.awake) e.awake = std::make_unique<awake_state>();
     e.awake->status.since_ms = now_ms();
@@ -260,11 +271,7 @@ struct registry_state {
     auto it = streams.find(name);
     if (it != streams.end()) {
       ack.existed = true;
-      retire(it->second);
-      unlink_alias(name, it->second);
-      streams.erase(it);
-      notify(stream_event::removed, name);
-      follow_aliases(name, stream_event::removed);
+      remove(it);
     }
     return acknowledge(ack, from == origin::api, persist_atom::value, name, std::vector<std::string>{});
   }
@@ -370,6 +377,26 @@ struct registry_state {
     return wake(target_name(name), *e);
   }
 
+  caf::result<stream_actor> on_publish(const std::string& name) {
+    if (auto err = validate_name(name)) return err;
+    if (!streams.count(name)) {
+      entry e;
+      e.sources = std::make_shared<const std::vector<std::string>>();
+      e.since_ms = now_ms();
+      e.published = true;
+      streams[name] = std::move(e);
+      notify(stream_event::added, name);
+    }
+    return wake(target_name(name), *resolve(name));
+  }
+
+  void on_unpublish(const std::string& name, const caf::actor_addr& stream) {
+    auto it = streams.find(name);
+    if (it == streams.end() || !it->second.published || !it->second.stream || it->second.stream.address() != stream)
+      return;
+    remove(it);
+  }
+
   void on_subscribe(stream_listener listener) {
     self->monitor(listener);
     for (auto& kv : streams) self->send(listener, changed_atom::value, stream_event{stream_event::added, kv.first});
@@ -413,6 +440,10 @@ registry_actor::behavior_type registry_behavior(registry_actor::stateful_pointer
       [self](list_rows_atom) { return self->state.on_list_rows(); },
       [self](caf::get_atom, const std::string& name) { return self->state.on_get(name); },
       [self](lookup_atom, const std::string& name) { return self->state.on_lookup(name); },
+      [self](publish_atom, const std::string& name) { return self->state.on_publish(name); },
+      [self](unpublish_atom, const std::string& name, const caf::actor_addr& stream) {
+        self->state.on_unpublish(name, stream);
+      },
       [self](preload_atom, const std::string& name, bool on, origin from, deadline until) {
         return self->state.on_preload(name, on, from, until);
       },

@@ -74,6 +74,7 @@ struct stream_state_data {
   stream_status status;
   std::map<size_t, extra_producer> extras;  // by source index
   uint64_t extra_generation = 0;
+  uint64_t publisher = 0;  // the lease of the publisher feeding the hub (WHIP); 0: none
 
   ~stream_state_data() {
     hub->close();
@@ -95,6 +96,7 @@ struct stream_state_data {
     status.tracks = hub->tracks();
     status.consumers = hub->consumers();
     status.active_source = source_on ? int32_t(source_index) : -1;
+    status.publisher = publisher ? "webrtc" : "";
     status.transcodes.clear();
     for (auto& [index, e] : extras)
       if (e.ready) status.transcodes.push_back({int32_t(index), e.hub->tracks(), e.hub->consumers(), e.hub});
@@ -147,6 +149,7 @@ struct stream_state_data {
   }
 
   void on_detach(uint64_t id) {
+    if (id && id == publisher) return end_publisher("the publisher left");
     if (!leases.erase(id)) return;
     for (auto& [index, e] : extras)
       if (e.leases.erase(id) && e.leases.empty())
@@ -182,6 +185,48 @@ struct stream_state_data {
     preload = on;
     if (preload && !source_on && status.state != stream_state::retrying) start();
     if (!wanted()) self->delayed_send(self, cfg.linger, linger_atom::value, ++linger_token);
+  }
+
+  // ---- a publisher (WHIP) feeding the hub instead of the sources ----
+  caf::result<lease> on_publish() {
+    if (publisher) return make_error(errc::already_exists, "webrtc: " + stream_name + " has a publisher already");
+    release_source();
+    ++generation;  // late events of the source it replaces are ignored
+    ready = false;
+    publisher = next_lease++;
+    log_line('I', "streams", "[stream " + stream_name + "] publisher connecting");
+    set_state(stream_state::starting);
+    return lease{publisher, hub};
+  }
+
+  void on_publisher_event(uint64_t id, const source_event& ev) {
+    if (!publisher || id != publisher) return;
+    switch (ev.kind) {
+      case source_event::tracks_ready:
+        if (hub->tracks().empty()) return end_publisher("the publisher sent no track that can be parsed");
+        ready = true;
+        status.last_error.clear();
+        set_state(stream_state::running);
+        answer_waiters();
+        break;
+      case source_event::track_added:
+        report();
+        break;
+      case source_event::error:
+      case source_event::eos:
+        end_publisher(ev.text);
+        break;
+    }
+  }
+
+  // The stream's own sources take over again, if it has any and consumers want them.
+  void end_publisher(const std::string& why) {
+    log_line('I', "streams", "[stream " + stream_name + "] publisher ended: " + why);
+    publisher = 0;
+    ready = false;
+    ++generation;
+    if (wanted() && !sources.empty()) return start();
+    set_state(stream_state::idle);
   }
 
   // ---- transcodes beside the source (multi-source codec negotiation) ----
@@ -288,6 +333,7 @@ struct stream_state_data {
   bool runnable(const std::string& source) const { return transcode_input_stream(source) != stream_name; }
 
   void start() {
+    if (publisher || sources.empty()) return;  // a publisher feeds it, or nothing can
     ready = false;
     source_on = true;
     ++generation;
@@ -447,6 +493,8 @@ stream_actor::behavior_type stream_behavior(stream_actor::stateful_pointer<strea
       },
       [self](extra_atom, uint64_t index, uint64_t gen, const source_event& ev) { self->state.on_extra(index, gen, ev); },
       [self](xlinger_atom, uint64_t index, uint64_t token) { self->state.on_extra_linger(index, token); },
+      [self](publish_atom) { return self->state.on_publish(); },
+      [self](pubevent_atom, uint64_t id, const source_event& ev) { self->state.on_publisher_event(id, ev); },
       [self](detach_atom, uint64_t id) { self->state.on_detach(id); },
       [self](probe_atom) { return self->state.on_probe(); },
       [self](preload_atom, bool on) { self->state.on_preload(on); },

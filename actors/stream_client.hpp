@@ -34,6 +34,17 @@ caf::expected<attachment> attach_transcode(blocking_calls& calls, const attachme
 void detach_stream(const stream_actor& stream, uint64_t lease_id);
 inline void detach_stream(const attachment& att) { detach_stream(att.stream, att.held.id); }
 
+/// A publisher (WHIP) for stream `name`: made for it if the name is free (see
+/// publish_atom). Errors: errc::invalid_name, errc::already_exists (it has a
+/// publisher), errc::shutting_down, or CAF's request_timeout.
+caf::expected<attachment> publish_stream(blocking_calls& calls, const registry_actor& registry,
+                                         const std::string& name);
+/// Where a publisher's source events go: to the stream it feeds, under its lease.
+source_notify_fn publisher_notify(const attachment& published);
+/// The publisher of `name` left: its stream hears it, and the registry removes the
+/// stream if it was made for it.
+void unpublish_stream(const registry_actor& registry, const std::string& name, const attachment& published);
+
 /// Asks the stream to connect its source once and return its live status.
 caf::expected<stream_status> probe_stream(blocking_calls& calls, const registry_actor& registry,
                                           const std::string& name);

@@ -16,7 +16,7 @@
 namespace sy {
 
 class hls_sessions;
-class webrtc_viewers;
+class webrtc_sessions;
 
 struct api_context {
   blocking_calls* calls = nullptr;  // with the timeouts of every request
@@ -28,7 +28,7 @@ struct api_context {
   ice_config ice;                   // WebRTC sessions' ports and announced candidates
   std::function<void(int)> request_exit;  // POST /api/exit
   std::shared_ptr<hls_sessions> hls;      // HLS viewers by session id (made by http_server)
-  std::shared_ptr<webrtc_viewers> webrtc;  // WebRTC viewers by id (made by http_server)
+  std::shared_ptr<webrtc_sessions> webrtc;  // WebRTC viewers and publishers by id (made by http_server)
 };
 
 /// A registry request with the request timeout.

@@ -7,13 +7,13 @@
 
 #include "api/http/elastic_pool.hpp"
 #include "api/http/hls_sessions.hpp"
-#include "api/http/webrtc_viewers.hpp"
+#include "api/http/webrtc_sessions.hpp"
 
 namespace sy {
 
 http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
   ctx_.hls = std::make_shared<hls_sessions>();
-  ctx_.webrtc = std::make_shared<webrtc_viewers>();
+  ctx_.webrtc = std::make_shared<webrtc_sessions>();
   // A request in progress or a live viewer holds a pool thread; an idle keep-alive
   // client holds none (it is parked). Threads come and go with the load (an idle
   // daemon keeps none).

@@ -1,12 +1,13 @@
 // POST /api/webrtc?src=NAME: a WebRTC viewer, go2rtc's JSON offer/answer or WHEP
-// (application/sdp: 201, Location, DELETE ends it).
+// (application/sdp: 201, Location, DELETE ends it). POST /api/webrtc?dst=NAME: a
+// publisher (WHIP, the same two forms) feeding stream NAME.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "api/http/http_server.hpp"
 #include "api/http/http_status.hpp"
-#include "api/http/webrtc_viewers.hpp"
+#include "api/http/webrtc_sessions.hpp"
 
 namespace sy {
 namespace {
@@ -28,8 +29,8 @@ std::string answer_json(const std::string& sdp) {
 }
 
 void post_webrtc(const api_context& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (req.has_param("dst")) return send_error(res, 501, "webrtc: publishing (WHIP) is not implemented yet");
-  if (!req.has_param("src")) return send_error(res, 400, "webrtc: src is required");
+  bool publish = req.has_param("dst");
+  if (!publish && !req.has_param("src")) return send_error(res, 400, "webrtc: src or dst is required");
   bool whep = is_sdp(req);
   std::string offer;
   if (whep) {
@@ -44,7 +45,8 @@ void post_webrtc(const api_context& ctx, const httplib::Request& req, httplib::R
   }
   std::string answer, error;
   int status = 0;
-  auto id = ctx.webrtc->open(ctx, req.get_param_value("src"), offer, answer, status, error);
+  auto id = publish ? ctx.webrtc->publish(ctx, req.get_param_value("dst"), offer, answer, status, error)
+                    : ctx.webrtc->open(ctx, req.get_param_value("src"), offer, answer, status, error);
   if (id.empty()) return send_error(res, status, error);
   if (!whep) return res.set_content(answer_json(answer), "application/json");
   res.status = 201;

@@ -7,7 +7,7 @@
 // ice_servers}) -> `webrtc` {type: answer, sdp}, then our candidates as
 // `webrtc/candidate`; the peer's `webrtc/candidate`s go to its viewer (kept until the
 // offer if they come first). A WebRTC viewer outlives the socket, as in go2rtc: it
-// ends when its peer leaves (webrtc_viewers). The upgrade takes the connection over from the
+// ends when its peer leaves (webrtc_sessions). The upgrade takes the connection over from the
 // HTTP server; the session runs on that connection's pool thread until the client
 // or the stream goes.
 #include <rapidjson/document.h>
@@ -24,7 +24,7 @@
 #include "api/http/hls_sessions.hpp"
 #include "api/http/http_server.hpp"
 #include "api/http/http_status.hpp"
-#include "api/http/webrtc_viewers.hpp"
+#include "api/http/webrtc_sessions.hpp"
 #include "api/http/ws_connection.hpp"
 #include "pipelines/mjpeg/mjpeg_fanout.hpp"
 #include "pipelines/mp4/mp4_viewer.hpp"

@@ -99,6 +99,33 @@ const std::vector<track_info>* running_tracks(const stream_status& status, size_
   return nullptr;
 }
 
+// A running producer's medias, receivers and byte count.
+template <class Writer>
+void write_tracks(Writer& w, const std::vector<track_info>& tracks) {
+  w.Key("medias");
+  w.StartArray();
+  for (auto& t : tracks) w.String(media_line(t).c_str());
+  w.EndArray();
+  w.Key("receivers");
+  w.StartArray();
+  uint64_t total = 0, id = 100;
+  for (auto& t : tracks) {
+    w.StartObject();
+    w.Key("id");
+    w.Uint64(id++);
+    write_codec(w, t);
+    w.Key("bytes");
+    w.Uint64(t.bytes);
+    w.Key("packets");
+    w.Uint64(t.packets);
+    w.EndObject();
+    total += t.bytes;
+  }
+  w.EndArray();
+  w.Key("bytes_recv");
+  w.Uint64(total);
+}
+
 template <class Writer>
 void write_producer(Writer& w, const stream_view& info, size_t index) {
   auto& source = info.sources[index];
@@ -120,29 +147,22 @@ void write_producer(Writer& w, const stream_view& info, size_t index) {
       w.Key("protocol");
       w.String(spec.options.count("transport") && spec.options.at("transport") == "udp" ? "rtsp+udp" : "rtsp+tcp");
     }
-    w.Key("medias");
-    w.StartArray();
-    for (auto& t : *tracks) w.String(media_line(t).c_str());
-    w.EndArray();
-    w.Key("receivers");
-    w.StartArray();
-    uint64_t total = 0, id = 100;
-    for (auto& t : *tracks) {
-      w.StartObject();
-      w.Key("id");
-      w.Uint64(id++);
-      write_codec(w, t);
-      w.Key("bytes");
-      w.Uint64(t.bytes);
-      w.Key("packets");
-      w.Uint64(t.packets);
-      w.EndObject();
-      total += t.bytes;
-    }
-    w.EndArray();
-    w.Key("bytes_recv");
-    w.Uint64(total);
+    write_tracks(w, *tracks);
   }
+  w.EndObject();
+}
+
+// A publisher (WHIP) feeding the stream: the producer after its sources.
+template <class Writer>
+void write_publisher(Writer& w, const stream_status& status, size_t index) {
+  w.StartObject();
+  w.Key("id");
+  w.Uint64(index + 1);
+  w.Key("format_name");
+  w.String(status.publisher.c_str());
+  w.Key("protocol");
+  w.String("whip");
+  write_tracks(w, status.tracks);
   w.EndObject();
 }
 
@@ -169,11 +189,13 @@ template <class Writer>
 void write_stream(Writer& w, const stream_view& info, iso_time& since) {
   w.StartObject();
   w.Key("producers");
-  if (info.sources.empty()) {
+  bool published = !info.status.publisher.empty();
+  if (info.sources.empty() && !published) {
     w.Null();
   } else {
     w.StartArray();
     for (size_t i = 0; i < info.sources.size(); ++i) write_producer(w, info, i);
+    if (published) write_publisher(w, info.status, info.sources.size());
     w.EndArray();
   }
   w.Key("consumers");
@@ -183,7 +205,8 @@ void write_stream(Writer& w, const stream_view& info, iso_time& since) {
     w.Null();
   } else {
     w.StartArray();
-    for (auto& c : info.status.consumers) write_consumer(w, c, info.status.active_source);
+    auto producer = published ? int32_t(info.sources.size()) : info.status.active_source;
+    for (auto& c : info.status.consumers) write_consumer(w, c, producer);
     for (auto& p : info.status.transcodes)
       for (auto& c : p.consumers) write_consumer(w, c, p.source);
     w.EndArray();

@@ -18,6 +18,7 @@ struct source_pipeline::glue {
   std::atomic<int> outputs_open{0};   // outputs that may still add pads
   std::atomic<int> tracks_pending{0};  // parsers whose first sample has not arrived yet
   std::atomic<bool> announced{false};
+  bool pads_counted = false;  // the outputs signal no no-more-pads: outputs_open counts pads still expected
 
   void send(source_event::kind_t kind, std::string text = {}) { notify(source_event{kind, std::move(text)}); }
   void maybe_ready() {
@@ -134,6 +135,10 @@ void on_output_pad(GstElement*, GstPad* pad, gpointer data) {
   if (gst_pad_link(pad, sinkpad) != GST_PAD_LINK_OK) g->send(source_event::error, "cannot link source output");
   gst_object_unref(sinkpad);
   gst_object_unref(parser);  // the pipeline holds it
+  if (g->pads_counted && g->outputs_open.load() > 0) {
+    g->outputs_open.fetch_sub(1);
+    g->maybe_ready();
+  }
 }
 
 void on_output_done(GstElement*, gpointer data) {
@@ -159,7 +164,9 @@ GstBusSyncReply on_bus(GstBus*, GstMessage* msg, gpointer data) {
 }
 
 // Wires every element named out<N>: existing src pads now, later ones on pad-added.
-bool wire_outputs(glue& g) {
+// An output with pads to come holds readiness until its no-more-pads, or, when
+// `expected_pads` is set (webrtcbin signals none), until that many pads came.
+bool wire_outputs(glue& g, int expected_pads) {
   int found = 0;
   for (int i = 0;; ++i) {
     auto* out = gst_bin_get_by_name(GST_BIN(g.pipeline), ("out" + std::to_string(i)).c_str());
@@ -172,9 +179,10 @@ bool wire_outputs(glue& g) {
         dynamic = true;
     }
     if (dynamic) {
-      g.outputs_open.fetch_add(1);
       g_signal_connect(out, "pad-added", G_CALLBACK(on_output_pad), &g);
-      g_signal_connect(out, "no-more-pads", G_CALLBACK(on_output_done), &g);
+      g.pads_counted = expected_pads > 0;
+      g.outputs_open.fetch_add(g.pads_counted ? expected_pads : 1);
+      if (!g.pads_counted) g_signal_connect(out, "no-more-pads", G_CALLBACK(on_output_done), &g);
     }
     for (auto* l = out->srcpads; l; l = l->next) on_output_pad(out, GST_PAD(l->data), &g);
     gst_object_unref(out);
@@ -245,12 +253,24 @@ std::unique_ptr<source_pipeline> source_pipeline::build(const std::string& url, 
     error = parsed.error;
     return nullptr;
   }
-  GstElement* pipeline = parsed.element;
+  return run(parsed.element, std::move(hub), std::move(notify), 0, error, feed);
+}
+
+std::unique_ptr<source_pipeline> source_pipeline::adopt(GstElement* element, hub_ptr hub, notify_fn notify,
+                                                        int expected_pads, std::string& error) {
+  return run(element, std::move(hub), std::move(notify), expected_pads, error,
+             [](GstElement*, std::string&) { return true; });
+}
+
+std::unique_ptr<source_pipeline> source_pipeline::run(GstElement* element, hub_ptr hub, notify_fn notify,
+                                                      int expected_pads, std::string& error,
+                                                      const std::function<bool(GstElement*, std::string&)>& feed) {
+  GstElement* pipeline = element;
   if (!GST_IS_PIPELINE(pipeline)) {  // a single element, e.g. rtspsrc
     pipeline = gst_pipeline_new(nullptr);
     gst_object_ref_sink(pipeline);
-    gst_bin_add(GST_BIN(pipeline), parsed.element);  // takes the floating... sunk ref: keep ours
-    gst_object_unref(parsed.element);
+    gst_bin_add(GST_BIN(pipeline), element);  // takes the floating... sunk ref: keep ours
+    gst_object_unref(element);
   }
   auto g = std::make_shared<glue>();
   g->hub = std::move(hub);
@@ -261,7 +281,7 @@ std::unique_ptr<source_pipeline> source_pipeline::build(const std::string& url, 
   gst_bus_set_sync_handler(bus, on_bus, g.get(), nullptr);
   gst_object_unref(bus);
   std::unique_ptr<source_pipeline> self{new source_pipeline(pipeline, g)};
-  if (!wire_outputs(*g)) {
+  if (!wire_outputs(*g, expected_pads)) {
     error = "source pipeline has no output";
     return nullptr;
   }

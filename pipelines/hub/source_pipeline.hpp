@@ -37,6 +37,12 @@ class source_pipeline {
   /// audio tracks until destruction.
   static std::unique_ptr<source_pipeline> start_fed(const std::string& url, const hub_ptr& upstream, hub_ptr hub,
                                                     notify_fn notify, std::string& error);
+  /// For an element made elsewhere (a WHIP publisher's webrtcbin, named out0): wired
+  /// and started like a source's pipeline (taking the caller's reference). Its
+  /// outputs signal no no-more-pads: the tracks are ready once `expected_pads` pads
+  /// have come and each has brought its first sample.
+  static std::unique_ptr<source_pipeline> adopt(GstElement* element, hub_ptr hub, notify_fn notify,
+                                                int expected_pads, std::string& error);
   ~source_pipeline();  // blocks until the pipeline is in NULL
 
   source_pipeline(const source_pipeline&) = delete;
@@ -50,6 +56,9 @@ class source_pipeline {
   static std::unique_ptr<source_pipeline> build(const std::string& url, hub_ptr hub, notify_fn notify,
                                                 std::string& error,
                                                 const std::function<bool(GstElement*, std::string&)>& feed);
+  static std::unique_ptr<source_pipeline> run(GstElement* element, hub_ptr hub, notify_fn notify, int expected_pads,
+                                              std::string& error,
+                                              const std::function<bool(GstElement*, std::string&)>& feed);
   GstElement* pipeline_ = nullptr;
   std::shared_ptr<glue> glue_;
   std::unique_ptr<rtsp_reader> reader_;

@@ -36,6 +36,18 @@ std::string fmtp_caps(const std::string& fmtp) {
 
 }  // namespace
 
+std::string offered_rtp_caps(const offered_media& om) {
+  return "application/x-rtp,media=" + om.kind + ",encoding-name=" + om.encoding + ",payload=" +
+         std::to_string(om.payload) + ",clock-rate=" + std::to_string(om.clock_rate) +
+         (om.encoding == "OPUS" ? ",encoding-params=(string)2" : "") + fmtp_caps(om.fmtp);  // RFC 7587: always /2
+}
+
+launch_result webrtc_receive_launch(const std::vector<offered_media>& media) {
+  for (auto& om : media)
+    if (om.payload >= 0 && rtp_depay_fragment(om.encoding)) return {"webrtcbin name=out0 bundle-policy=max-bundle", {}};
+  return {{}, "webrtc: the offer sends none of H264, OPUS, PCMA, PCMU"};
+}
+
 launch_result webrtc_launch(const std::vector<offered_media>& media) {
   // max-bundle: one transport for every m-line, as browsers offer it.
   std::string text = "webrtcbin name=wb bundle-policy=max-bundle";
@@ -47,8 +59,7 @@ launch_result webrtc_launch(const std::vector<offered_media>& media) {
     if (!codec) continue;
     any = true;
     auto pt = std::to_string(om.payload);
-    auto caps = "application/x-rtp,media=" + om.kind + ",encoding-name=" + om.encoding + ",payload=" + pt +
-                ",clock-rate=" + std::to_string(om.clock_rate) + fmtp_caps(om.fmtp);
+    auto caps = offered_rtp_caps(om);
     // do-timestamp: each frame is stamped when it reaches the sender (the sender
     // clears the hub's times first; see webrtc_sender.cpp). The RTP caps echo the
     // offer's payload type and fmtp.

@@ -4,6 +4,7 @@
 // webrtcbin's sink_<M> once the offer has made that m-line's transceiver. Pure.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "pipelines/source_launch.hpp"
@@ -12,5 +13,14 @@
 namespace sy {
 
 launch_result webrtc_launch(const std::vector<offered_media>& media);
+
+/// Launch text of a WebRTC publisher's receiver (WHIP): webrtcbin `out0`, whose
+/// pads the source glue depayloads into the stream's hub. Refused when no m-line of
+/// the offer sends a codec Switchyard takes in (H.264, Opus, PCMA, PCMU). Pure.
+launch_result webrtc_receive_launch(const std::vector<offered_media>& media);
+
+/// The RTP caps of an offered m-line's chosen codec: its payload type, clock rate
+/// and fmtp (profile-level-id left out). Pure.
+std::string offered_rtp_caps(const offered_media& om);
 
 }  // namespace sy

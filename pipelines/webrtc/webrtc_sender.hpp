@@ -7,7 +7,6 @@
 
 #include <gst/gst.h>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -15,7 +14,7 @@
 #include <vector>
 
 #include "pipelines/hub/track_hub.hpp"
-#include "pipelines/webrtc/ice_config.hpp"
+#include "pipelines/webrtc/webrtc_peer.hpp"
 
 namespace sy {
 
@@ -40,19 +39,11 @@ class webrtc_sender {
   /// for m-line `mline` (0 fits a bundled offer, as browsers send).
   void add_candidate(const std::string& candidate, unsigned mline = 0);
 
-  /// What GStreamer's threads tell about the peer (shared with their callbacks).
-  struct peer_watch {
-    std::atomic<bool> gone{false};
-    std::atomic<int64_t> last_rtcp{0};  // steady clock, ns
-  };
-
  private:
   webrtc_sender() = default;
   GstElement* pipeline_ = nullptr;
-  GstElement* webrtc_ = nullptr;
+  std::unique_ptr<webrtc_peer> peer_;
   std::vector<std::pair<hub_ptr, uint64_t>> subscriptions_;
-  std::shared_ptr<peer_watch> ended_ = std::make_shared<peer_watch>();
-  int64_t silence_ns_ = 0;
 };
 
 }  // namespace sy

@@ -5,6 +5,8 @@
 #include "actors/stream_client.hpp"
 #include "tests/support/actor_fixture.hpp"
 
+#include <thread>
+
 using namespace sy;
 using sy::test::ask;
 using sy::test::eventually;
@@ -381,5 +383,51 @@ TEST_CASE("the list rows say what the list says, share the registry's sources un
   CHECK((*rows)[0].sources->front() == "test:?size=160x120");  // a list already out is never changed
   REQUIRE((*changed)[2].status);  // woken by the lookup: it has a status now
   CHECK((*changed)[2].status->state == stream_state::idle);
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a publisher feeds a stream made for it: consumers attach once its tracks are ready; when it leaves the stream goes") {
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {});
+  REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
+  CHECK(error_code(publish_stream(env.calls, reg, "").error()) == errc::invalid_name);
+
+  auto pub = publish_stream(env.calls, reg, "live");
+  REQUIRE(pub);
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"cam", "live"});
+  auto second = publish_stream(env.calls, reg, "live");
+  CHECK(error_code(second.error()) == errc::already_exists);
+
+  // A consumer waits for the publisher's tracks, as it would for a source's.
+  caf::expected<attachment> viewer{caf::sec::request_timeout};
+  std::thread attach([&] { viewer = attach_stream(env.calls, reg, "live", consumer_kind::rtsp); });
+  auto& hub = *pub->held.hub;
+  auto* caps = gst_caps_from_string("audio/x-alaw,rate=8000,channels=1");
+  int track = hub.add_track(caps);
+  hub.update_caps(track, caps);
+  gst_caps_unref(caps);
+  hub.push(track, gst_buffer_new_allocate(nullptr, 160, nullptr));
+  publisher_notify(*pub)(source_event{source_event::tracks_ready, {}});
+  attach.join();
+  REQUIRE(viewer);
+  CHECK(viewer->held.hub == pub->held.hub);
+  auto info = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"live"});
+  REQUIRE(info);
+  CHECK(info->status.publisher == "webrtc");
+  CHECK(info->status.state == stream_state::running);
+  CHECK(info->sources.empty());
+
+  detach_stream(*viewer);
+  unpublish_stream(reg, "live", *pub);
+  CHECK(eventually([&] { return names(env.calls, reg) == std::vector<std::string>{"cam"}; }, std::chrono::seconds(5)));
+  // A configured stream that was published into stays when its publisher leaves.
+  auto into_cam = publish_stream(env.calls, reg, "cam");
+  REQUIRE(into_cam);
+  unpublish_stream(reg, "cam", *into_cam);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(names(env.calls, reg) == std::vector<std::string>{"cam"});
+  auto cam = ask<stream_info>(env.calls, reg, caf::get_atom::value, std::string{"cam"});
+  REQUIRE(cam);
+  CHECK(cam->status.publisher.empty());
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }

@@ -1,5 +1,6 @@
 // Headless Chromium (loopback only, no STUN) watches streams over WebRTC through
-// POST /api/webrtc (go2rtc's JSON offer/answer and WHEP) and the /api/ws messages.
+// POST /api/webrtc (go2rtc's JSON offer/answer and WHEP) and the /api/ws messages,
+// and publishes into a stream over WHIP.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 
 #include "tests/support/browser.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/media_probe.hpp"
 
 using namespace sy::test;
 using namespace std::chrono;
@@ -96,6 +98,44 @@ std::string watch(const std::string& src, const std::string& mode, int seconds) 
     });
     window.pc = pc;
     if (!out.frames) { out.answer = answer; out.offer = pc.localDescription.sdp; }
+    return out;
+  })())";
+}
+
+// A page script: a send-only peer connection publishes a canvas (320x240, drawn 25
+// times a second) and a tone over WHIP to POST /api/webrtc?dst=`dst`, H.264 forced
+// (Chromium's first choice is VP8). Resolves with the status, Location and the
+// ICE state 2 s later; the peer stays in window.pub.
+std::string publish(const std::string& dst) {
+  return R"((async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320; canvas.height = 240;
+    document.body.appendChild(canvas);
+    const g = canvas.getContext('2d');
+    let n = 0;
+    window.drawing = setInterval(() => {
+      g.fillStyle = 'hsl(' + (n * 7 % 360) + ',80%,50%)'; g.fillRect(0, 0, 320, 240);
+      g.fillStyle = '#fff'; g.fillRect((n * 5) % 300, 100, 20, 20); n++;
+    }, 40);
+    const ac = new AudioContext();
+    const osc = ac.createOscillator();
+    const dest = ac.createMediaStreamDestination();
+    osc.connect(dest); osc.start();
+    const pc = new RTCPeerConnection({iceServers: []});
+    const video = pc.addTransceiver(canvas.captureStream(25).getVideoTracks()[0], {direction: 'sendonly'});
+    pc.addTransceiver(dest.stream.getAudioTracks()[0], {direction: 'sendonly'});
+    video.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs.filter(
+        (c) => c.mimeType === 'video/H264' && (c.sdpFmtpLine || '').includes('packetization-mode=1')));
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); else pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; setTimeout(r, 3000); });
+    const res = await fetch('/api/webrtc?dst=)" + dst + R"(', {method: 'POST', headers: {'Content-Type': 'application/sdp'}, body: pc.localDescription.sdp});
+    const out = {status: res.status, location: res.headers.get('Location') || '', ice: ''};
+    if (res.status !== 201) { out.error = await res.text(); return out; }
+    const answer = await res.text();
+    try { await pc.setRemoteDescription({type: 'answer', sdp: answer}); } catch (e) { out.error = String(e); out.answer = answer; return out; }
+    await new Promise((r) => setTimeout(r, 2000));
+    out.ice = pc.iceConnectionState;
+    window.pub = pc;
     return out;
   })())";
 }
@@ -210,4 +250,122 @@ TEST_CASE("bad WebRTC requests get a clear error") {
   REQUIRE(gone);
   CHECK(gone->status == 404);
   CHECK(consumers_gone(d, "cam"));
+}
+
+TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and MP4, Chromium plays it over WebRTC; DELETE ends it") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  std::string error;
+  auto published = b.evaluate(publish("live"), seconds(30), &error);
+  CAPTURE(error);
+  CAPTURE(published);
+  REQUIRE(number(published, "status") == 201);
+  auto location = text(published, "location");
+  CHECK(location.rfind("/api/webrtc?id=", 0) == 0);
+  CHECK(text(published, "ice") == "connected");
+
+  // A stream made for the publisher: its producer is the WebRTC peer, H.264 and Opus.
+  std::string json;
+  for (int i = 0; i < 100 && json.find("\"running\"") == std::string::npos; ++i) {
+    json = stream_json(d, "live");
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  CAPTURE(json);
+  CHECK(std::regex_search(json, std::regex(R"("format_name":\s*"webrtc",\s*"protocol":\s*"whip")")));
+  CHECK(json.find("\"video, recvonly, H264\"") != std::string::npos);
+  CHECK(json.find("\"audio, recvonly, OPUS/48000") != std::string::npos);
+
+  // A second publisher of the same stream is refused; the first one keeps it.
+  auto again = b.evaluate(publish("live"), seconds(30), &error);
+  CHECK(number(again, "status") == 409);
+
+  auto rtsp = ffprobe_video(d.rtsp_url("live"));
+  CAPTURE(rtsp.output);
+  CHECK(rtsp.ok);
+  CHECK(rtsp.codec == "h264");
+  CHECK(rtsp.width == 320);
+  auto [mp4_rc, mp4] = ffprobe_count_streams(d.http_url("/api/stream.mp4?src=live&duration=2"));
+  CAPTURE(mp4);
+  CHECK(mp4_rc == 0);
+  CHECK(mp4.find("h264,320,240") != std::string::npos);
+
+  auto watched = b.evaluate(watch("live", "json", 3), seconds(40), &error);
+  CAPTURE(watched);
+  CHECK(number(watched, "status") == 200);
+  CHECK(number(watched, "frames") > 10);
+  CHECK(text(watched, "video_codec") == "video/H264");
+  CHECK(text(watched, "audio_codec") == "audio/opus");
+  CHECK(number(watched, "audio_packets") > 10);
+  b.evaluate("window.pc.close(), 1", seconds(5));
+
+  // DELETE on the Location ends the publisher, and the stream made for it goes.
+  auto c = d.client();
+  auto del = c.Delete(location.c_str());
+  REQUIRE(del);
+  CHECK(del->status == 200);
+  int status = 200;
+  for (int i = 0; i < 50 && status == 200; ++i) {
+    auto res = c.Get("/api/streams?src=live");
+    status = res ? res->status : 0;
+    if (status == 200) std::this_thread::sleep_for(milliseconds(100));
+  }
+  CHECK(status == 404);
+  CHECK(read_text_file(d.config_path).find("live") == std::string::npos);  // never persisted
+  CHECK(consumers_gone(d, "cam"));
+}
+
+TEST_CASE("a WHIP publisher into a configured stream replaces its source while connected; when it leaves, the source is back") {
+  daemon_process d{"streams:\n  cam: \"test:?size=640x480\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  std::string error;
+  auto published = b.evaluate(publish("cam"), seconds(30), &error);
+  CAPTURE(published);
+  REQUIRE(number(published, "status") == 201);
+  auto rtsp = ffprobe_video(d.rtsp_url("cam"));
+  CAPTURE(rtsp.output);
+  CHECK(rtsp.width == 320);  // the publisher's canvas
+  // The peer leaves without a word (a browser sends no BYE): noticed within 2.5 s of
+  // RTCP silence; the configured source serves the next viewer.
+  b.evaluate("window.pub.close(), clearInterval(window.drawing), 1", seconds(5));
+  auto json = stream_json(d, "cam");
+  CHECK(json.find("\"whip\"") != std::string::npos);
+  for (int i = 0; i < 60 && json.find("\"whip\"") != std::string::npos; ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    json = stream_json(d, "cam");
+  }
+  CAPTURE(json);
+  CHECK(json.find("\"whip\"") == std::string::npos);
+  auto after = ffprobe_video(d.rtsp_url("cam"));
+  CAPTURE(after.output);
+  CHECK(after.width == 640);
+  CHECK(consumers_gone(d, "cam"));
+}
+
+TEST_CASE("bad WHIP requests get a clear error and leave no stream behind") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
+  auto c = d.client();
+  auto not_sdp = c.Post("/api/webrtc?dst=pub1", "hello", "application/sdp");
+  REQUIRE(not_sdp);
+  CHECK(not_sdp->status == 400);
+  CHECK(not_sdp->body == "webrtc: the offer is not SDP with media\n");
+  auto vp8 = c.Post("/api/webrtc?dst=pub2",
+                    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"
+                    "c=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendonly\r\na=rtpmap:96 VP8/90000\r\n",
+                    "application/sdp");
+  REQUIRE(vp8);
+  CHECK(vp8->status == 400);
+  CHECK(vp8->body == "webrtc: the offer sends none of H264, OPUS, PCMA, PCMU\n");
+  auto bad_name = c.Post("/api/webrtc?dst=", "v=0\r\n", "application/sdp");
+  REQUIRE(bad_name);
+  CHECK(bad_name->status == 400);
+  std::this_thread::sleep_for(milliseconds(300));
+  for (auto name : {"pub1", "pub2"}) {
+    auto res = c.Get((std::string{"/api/streams?src="} + name).c_str());
+    REQUIRE(res);
+    CHECK(res->status == 404);
+  }
 }

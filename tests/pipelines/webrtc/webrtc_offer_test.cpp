@@ -81,6 +81,25 @@ TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmt
   CHECK(none.error == "webrtc: the offer takes none of the stream's codecs");
 }
 
+TEST_CASE("a publisher's receiver: webrtcbin out0 when the offer sends H.264, Opus, PCMA or PCMU; the codec caps it asks for") {
+  auto m = match_offer(chrome_offer, {"H264", "OPUS", "PCMA", "PCMU"});
+  auto launch = webrtc_receive_launch(m.media);
+  REQUIRE(launch.error == "");
+  CHECK(launch.text == "webrtcbin name=out0 bundle-policy=max-bundle");
+  auto parsed = parse_launch(launch.text);
+  CHECK(parsed.error == "");
+  if (parsed.element) gst_object_unref(parsed.element);
+  CHECK(offered_rtp_caps(m.media[1]) ==
+        "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,encoding-params=(string)2,"
+        "minptime=(string)10,useinbandfec=(string)1");
+  auto* caps = gst_caps_from_string(offered_rtp_caps(m.media[0]).c_str());
+  CHECK(caps != nullptr);
+  if (caps) gst_caps_unref(caps);
+  auto vp8_only = webrtc_receive_launch(match_offer(chrome_offer, {"VP8"}).media);
+  CHECK(vp8_only.text.empty());
+  CHECK(vp8_only.error == "webrtc: the offer sends none of H264, OPUS, PCMA, PCMU");
+}
+
 TEST_CASE("an SDP's candidates, as WebSocket candidate messages carry them: once each, no a=, no line end") {
   std::string sdp =
       "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n"

@@ -1,4 +1,4 @@
-#include "api/http/webrtc_viewers.hpp"
+#include "api/http/webrtc_sessions.hpp"
 
 #include <algorithm>
 
@@ -7,10 +7,12 @@
 
 namespace sy {
 
-webrtc_viewers::viewer::~viewer() {
+webrtc_sessions::session::~session() {
   sender.reset();  // unsubscribes before the stream hears we left
+  receiver.reset();  // pushes nothing more
   if (transcode.held.id) detach_stream(transcode);
-  detach_stream(att);
+  if (!dst.empty()) unpublish_stream(registry, dst, att);
+  else if (att.stream) detach_stream(att);
 }
 
 namespace {
@@ -34,13 +36,13 @@ bool needs_audio_transcode(const hub_ptr& hub, const std::string& offer) {
 
 }  // namespace
 
-webrtc_viewers::webrtc_viewers()
+webrtc_sessions::webrtc_sessions()
     : table_(std::chrono::milliseconds(250),
-             [](const viewer& v, session_table<viewer>::clock::time_point, session_table<viewer>::clock::time_point) {
-               return v.sender->ended();
+             [](const session& s, session_table<session>::clock::time_point, session_table<session>::clock::time_point) {
+               return s.ended();
              }) {}
 
-std::string webrtc_viewers::open(const api_context& ctx, const std::string& src, const std::string& offer,
+std::string webrtc_sessions::open(const api_context& ctx, const std::string& src, const std::string& offer,
                                  std::string& answer, int& status, std::string& error) {
   auto attached = attach_stream(*ctx.calls, ctx.registry, src, consumer_kind::webrtc);
   if (!attached) {
@@ -48,7 +50,7 @@ std::string webrtc_viewers::open(const api_context& ctx, const std::string& src,
     error = attach_error_text(attached.error());
     return {};
   }
-  auto v = std::make_shared<viewer>();
+  auto v = std::make_shared<session>();
   v->att = *attached;
   std::vector<hub_ptr> hubs{v->att.held.hub};
   // Without such a transcode among the stream's sources, video alone (as go2rtc).
@@ -67,10 +69,31 @@ std::string webrtc_viewers::open(const api_context& ctx, const std::string& src,
   return table_.add(std::move(v));
 }
 
-bool webrtc_viewers::add_candidate(const std::string& id, const std::string& candidate) {
-  auto v = table_.find(id);
-  if (!v) return false;
-  v->sender->add_candidate(candidate);
+std::string webrtc_sessions::publish(const api_context& ctx, const std::string& dst, const std::string& offer,
+                                     std::string& answer, int& status, std::string& error) {
+  auto published = publish_stream(*ctx.calls, ctx.registry, dst);
+  if (!published) {
+    status = http_status(published.error());
+    error = error_text(published.error());
+    return {};
+  }
+  auto s = std::make_shared<session>();
+  s->att = *published;
+  s->registry = ctx.registry;
+  s->dst = dst;
+  s->receiver = webrtc_receiver::answer(s->att.held.hub, publisher_notify(s->att), offer, ctx.ice, answer, error);
+  if (!s->receiver) {
+    status = 400;
+    return {};  // the session's end tells the stream
+  }
+  return table_.add(std::move(s));
+}
+
+bool webrtc_sessions::add_candidate(const std::string& id, const std::string& candidate) {
+  auto s = table_.find(id);
+  if (!s) return false;
+  if (s->sender) s->sender->add_candidate(candidate);
+  else s->receiver->add_candidate(candidate);
   return true;
 }
 

@@ -1,0 +1,196 @@
+#include "pipelines/webrtc/webrtc_peer.hpp"
+
+#define GST_USE_UNSTABLE_API
+#include <gst/sdp/sdp.h>
+#include <gst/webrtc/webrtc.h>
+
+#include <cstdlib>
+#include <thread>
+
+namespace sy {
+namespace {
+
+using watch_ptr = std::shared_ptr<webrtc_peer::watch>;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Waits for a webrtcbin promise; its reply (owned by the promise) or nullptr.
+const GstStructure* wait(GstPromise* promise, std::string& error, const char* what) {
+  auto result = gst_promise_wait(promise);
+  if (result != GST_PROMISE_RESULT_REPLIED) {
+    error = std::string{"webrtc: "} + what + " did not complete";
+    return nullptr;
+  }
+  auto* reply = gst_promise_get_reply(promise);
+  if (reply && gst_structure_has_field(reply, "error")) {
+    GError* err = nullptr;
+    gst_structure_get(reply, "error", G_TYPE_ERROR, &err, nullptr);
+    error = std::string{"webrtc: "} + what + ": " + (err ? err->message : "failed");
+    if (err) g_error_free(err);
+    return nullptr;
+  }
+  return reply;
+}
+
+bool set_description(GstElement* webrtc, const char* signal, GstWebRTCSessionDescription* desc, std::string& error) {
+  auto* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtc, signal, desc, promise);
+  wait(promise, error, signal);
+  gst_promise_unref(promise);
+  return error.empty();
+}
+
+void connect_watch(gpointer instance, const char* signal, GCallback cb, const watch_ptr& w) {
+  g_signal_connect_data(instance, signal, cb, new watch_ptr(w),
+                        [](gpointer data, GClosure*) { delete static_cast<watch_ptr*>(data); }, GConnectFlags(0));
+}
+
+// The peer is gone when ICE fails or disconnects, or when its DTLS closes (a
+// browser's pc.close() sends close_notify: noticed at once, not after ICE's timeout).
+void on_state(GstElement* webrtc, GParamSpec*, gpointer data) {
+  GstWebRTCICEConnectionState ice;
+  GstWebRTCPeerConnectionState peer;
+  g_object_get(webrtc, "ice-connection-state", &ice, "connection-state", &peer, nullptr);
+  if (ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED || ice == GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED ||
+      ice == GST_WEBRTC_ICE_CONNECTION_STATE_CLOSED || peer == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED ||
+      peer == GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED || peer == GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED)
+    (*static_cast<watch_ptr*>(data))->gone.store(true);
+}
+
+// RTCP from the peer. libnice has no consent freshness and a browser's pc.close()
+// sends no BYE, so the peer's reports stopping is how a peer that left is noticed;
+// a BYE (or rtpbin's own timeout) ends it at once.
+void on_rtcp_gone(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->gone.store(true); }
+void on_rtcp(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->last_rtcp.store(now_ns()); }
+
+void watch_rtcp(GstElement* webrtc, const watch_ptr& w) {
+  GstIterator* it = gst_bin_iterate_elements(GST_BIN(webrtc));
+  GValue item = G_VALUE_INIT;
+  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    auto* child = GST_ELEMENT(g_value_get_object(&item));
+    auto* factory = gst_element_get_factory(child);
+    if (factory && std::string{GST_OBJECT_NAME(factory)} == "rtpbin") {
+      connect_watch(child, "on-ssrc-active", G_CALLBACK(on_rtcp), w);
+      connect_watch(child, "on-bye-ssrc", G_CALLBACK(on_rtcp_gone), w);
+      connect_watch(child, "on-timeout", G_CALLBACK(on_rtcp_gone), w);
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+}
+
+// The answer's H.264 fmtp says what the offer said for that payload type, when the
+// answer has it (go2rtc does the same). webrtcbin writes it from the payloader's caps, which lack
+// profile-level-id until media flows, and a browser reads a missing one as
+// baseline level 1.0 and refuses the stream.
+void echo_offered_fmtp(GstSDPMessage* sdp, const std::vector<offered_media>& media) {
+  for (guint m = 0; m < gst_sdp_message_medias_len(sdp) && m < media.size(); ++m) {
+    auto& om = media[m];
+    if (om.payload < 0 || om.encoding != "H264" || om.fmtp.empty()) continue;
+    auto* sm = const_cast<GstSDPMedia*>(gst_sdp_message_get_media(sdp, m));
+    bool answered = false;  // webrtcbin may have answered with another payload type of the codec
+    for (guint f = 0; f < gst_sdp_media_formats_len(sm); ++f)
+      answered = answered || std::atoi(gst_sdp_media_get_format(sm, f)) == om.payload;
+    if (!answered) continue;
+    auto value = std::to_string(om.payload) + " " + om.fmtp;
+    bool replaced = false;
+    for (guint i = 0; i < gst_sdp_media_attributes_len(sm) && !replaced; ++i) {
+      auto* a = gst_sdp_media_get_attribute(sm, i);
+      if (!a->key || std::string{a->key} != "fmtp" || !a->value || std::atoi(a->value) != om.payload) continue;
+      GstSDPAttribute attr;
+      gst_sdp_attribute_set(&attr, "fmtp", value.c_str());
+      gst_sdp_media_replace_attribute(sm, i, &attr);
+      replaced = true;
+    }
+    if (!replaced) gst_sdp_media_add_attribute(sm, "fmtp", value.c_str());
+  }
+}
+
+}  // namespace
+
+std::chrono::milliseconds peer_silence(const std::vector<offered_media>& media) {
+  for (auto& m : media)
+    if (m.payload >= 0 && m.kind == "video") return std::chrono::milliseconds(2500);
+  return std::chrono::milliseconds(7500);
+}
+
+webrtc_peer::webrtc_peer(GstElement* webrtcbin, const ice_config& ice, std::chrono::milliseconds silence)
+    : webrtc_(GST_ELEMENT(gst_object_ref(webrtcbin))),
+      silence_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(silence).count()) {
+  watch_->last_rtcp.store(now_ns() + 5000000000);  // time to connect
+  apply_ice_config(webrtc_, ice);
+  connect_watch(webrtc_, "notify::ice-connection-state", G_CALLBACK(on_state), watch_);
+  connect_watch(webrtc_, "notify::connection-state", G_CALLBACK(on_state), watch_);
+  watch_rtcp(webrtc_, watch_);
+}
+
+webrtc_peer::~webrtc_peer() { gst_object_unref(webrtc_); }
+
+bool webrtc_peer::set_offer(const std::string& offer, std::string& error) {
+  GstSDPMessage* sdp = nullptr;
+  if (gst_sdp_message_new_from_text(offer.c_str(), &sdp) != GST_SDP_OK || !sdp) {
+    error = "webrtc: the offer is not SDP";
+    return false;
+  }
+  auto* remote = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, sdp);
+  bool ok = set_description(webrtc_, "set-remote-description", remote, error);
+  gst_webrtc_session_description_free(remote);
+  return ok;
+}
+
+bool webrtc_peer::finish_answer(const std::vector<offered_media>& media, const ice_config& ice,
+                                std::chrono::milliseconds timeout, std::string& answer, std::string& error) {
+  auto* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtc_, "create-answer", nullptr, promise);
+  GstWebRTCSessionDescription* local = nullptr;
+  if (auto* reply = wait(promise, error, "create-answer"))
+    gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &local, nullptr);
+  gst_promise_unref(promise);
+  if (!local) {
+    if (error.empty()) error = "webrtc: no answer";
+    return false;
+  }
+  bool ok = set_description(webrtc_, "set-local-description", local, error);
+  gst_webrtc_session_description_free(local);
+  if (!ok) return false;
+
+  // Every candidate in the answer (no trickle in go2rtc's JSON API, nor in WHIP/WHEP here).
+  auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    GstWebRTCICEGatheringState gathering;
+    g_object_get(webrtc_, "ice-gathering-state", &gathering, nullptr);
+    if (gathering == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE) break;
+    if (std::chrono::steady_clock::now() > until) {
+      error = "webrtc: no ICE candidates in time";
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  GstWebRTCSessionDescription* done = nullptr;
+  g_object_get(webrtc_, "local-description", &done, nullptr);
+  if (!done) {
+    error = "webrtc: no local description";
+    return false;
+  }
+  echo_offered_fmtp(done->sdp, media);
+  gchar* text = gst_sdp_message_as_text(done->sdp);
+  answer = announce_candidates(text, ice);
+  g_free(text);
+  gst_webrtc_session_description_free(done);
+  return true;
+}
+
+void webrtc_peer::add_candidate(const std::string& candidate, unsigned mline) {
+  if (candidate.empty()) return;
+  g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, candidate.c_str());
+}
+
+bool webrtc_peer::ended() const {
+  return watch_->gone.load() || now_ns() - watch_->last_rtcp.load() > silence_ns_;
+}
+
+}  // namespace sy

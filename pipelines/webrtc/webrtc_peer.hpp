@@ -1,0 +1,61 @@
+// webrtc_peer: the signalling and liveness of one webrtcbin, shared by a viewer
+// (webrtc_sender) and a publisher (webrtc_receiver): the offer in, the complete
+// answer out (every candidate gathered, as go2rtc's JSON API and WHIP/WHEP want it),
+// trickled candidates, and whether the peer is gone (ICE or DTLS failed or closed,
+// a BYE, or its RTCP stopped). The owner keeps the pipeline; this holds a ref on
+// the webrtcbin only.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipelines/webrtc/ice_config.hpp"
+#include "pipelines/webrtc/webrtc_offer.hpp"
+
+namespace sy {
+
+class webrtc_peer {
+ public:
+  /// What GStreamer's threads tell about the peer (shared with their callbacks).
+  struct watch {
+    std::atomic<bool> gone{false};
+    std::atomic<int64_t> last_rtcp{0};  // steady clock, ns
+  };
+
+  /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and RTCP. The
+  /// peer counts as gone after `silence` without RTCP (the first 5 s are for connecting).
+  webrtc_peer(GstElement* webrtcbin, const ice_config& ice, std::chrono::milliseconds silence);
+  ~webrtc_peer();
+  webrtc_peer(const webrtc_peer&) = delete;
+  webrtc_peer& operator=(const webrtc_peer&) = delete;
+
+  GstElement* element() const { return webrtc_; }
+  /// Sets the offer as the remote description (the webrtcbin must be PLAYING).
+  bool set_offer(const std::string& offer, std::string& error);
+  /// Creates and sets the answer, waits for every candidate (at most `timeout`), and
+  /// returns the SDP: H.264 fmtp echoed from the offer, candidates as `ice` says.
+  bool finish_answer(const std::vector<offered_media>& media, const ice_config& ice, std::chrono::milliseconds timeout,
+                     std::string& answer, std::string& error);
+  /// A candidate the peer trickled, for m-line `mline`; an empty one (end of candidates) is ignored.
+  void add_candidate(const std::string& candidate, unsigned mline = 0);
+  bool ended() const;
+  /// Marks the peer gone (its media ended or failed).
+  void set_gone() { watch_->gone.store(true); }
+  std::shared_ptr<watch> shared_watch() const { return watch_; }
+
+ private:
+  GstElement* webrtc_ = nullptr;
+  std::shared_ptr<watch> watch_ = std::make_shared<watch>();
+  int64_t silence_ns_ = 0;
+};
+
+/// How long a peer may send no RTCP before it counts as gone: a browser reports
+/// every second or so when video flows, every 5 s for audio alone.
+std::chrono::milliseconds peer_silence(const std::vector<offered_media>& media);
+
+}  // namespace sy

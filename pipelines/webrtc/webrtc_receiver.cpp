@@ -1,0 +1,69 @@
+#include "pipelines/webrtc/webrtc_receiver.hpp"
+
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include "pipelines/parse.hpp"
+#include "pipelines/webrtc/webrtc_launch.hpp"
+
+namespace sy {
+
+std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_notify_fn notify, const std::string& offer,
+                                                         const ice_config& ice, std::string& answer, std::string& error,
+                                                         std::chrono::milliseconds timeout) {
+  auto match = match_offer(offer, {"H264", "OPUS", "PCMA", "PCMU"});
+  if (!match.error.empty()) {
+    error = match.error;
+    return nullptr;
+  }
+  auto launch = webrtc_receive_launch(match.media);
+  if (launch.text.empty()) {
+    error = launch.error;
+    return nullptr;
+  }
+  auto parsed = parse_launch(launch.text);
+  if (!parsed.element) {
+    error = "webrtc: " + parsed.error;
+    return nullptr;
+  }
+  int accepted = 0;
+  for (auto& m : match.media) accepted += m.payload >= 0;
+  std::unique_ptr<webrtc_receiver> self{new webrtc_receiver};
+  self->peer_ = std::make_unique<webrtc_peer>(parsed.element, ice, peer_silence(match.media));
+  // The stream hears that the publisher's media failed; the session, that it is gone.
+  auto watch = self->peer_->shared_watch();
+  auto forward = [notify = std::move(notify), watch](source_event ev) {
+    if (ev.kind == source_event::error || ev.kind == source_event::eos) watch->gone.store(true);
+    notify(std::move(ev));
+  };
+  self->source_ = source_pipeline::adopt(parsed.element, std::move(hub), forward, accepted, error);
+  if (!self->source_) return nullptr;
+  if (!self->peer_->set_offer(offer, error)) return nullptr;
+  // Each m-line's transceiver receives the codec chosen for it (the offer's payload
+  // type); a browser would otherwise send its first preference, VP8.
+  auto* webrtc = self->peer_->element();
+  for (size_t m = 0; m < match.media.size(); ++m) {
+    GstWebRTCRTPTransceiver* trans = nullptr;
+    g_signal_emit_by_name(webrtc, "get-transceiver", int(m), &trans);
+    if (!trans) continue;
+    auto& om = match.media[m];
+    if (om.payload >= 0) {
+      auto* caps = gst_caps_from_string(offered_rtp_caps(om).c_str());
+      g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, "codec-preferences", caps,
+                   nullptr);
+      if (caps) gst_caps_unref(caps);
+    } else {
+      g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, nullptr);
+    }
+    gst_object_unref(trans);
+  }
+  if (!self->peer_->finish_answer(match.media, ice, timeout, answer, error)) return nullptr;
+  return self;
+}
+
+webrtc_receiver::~webrtc_receiver() {
+  source_.reset();  // NULL first: no callback runs after this
+  peer_.reset();
+}
+
+}  // namespace sy

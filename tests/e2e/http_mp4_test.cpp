@@ -161,16 +161,6 @@ struct slow_http_reader {
   }
 };
 
-int open_fds(pid_t pid) {
-  auto [code, out] = run_process({"sh", "-c", "ls /proc/" + std::to_string(pid) + "/fd | wc -l"}, seconds(10));
-  return code == 0 ? std::stoi(out) : -1;
-}
-
-int threads_of(pid_t pid) {
-  auto [code, out] = run_process({"sh", "-c", "ls /proc/" + std::to_string(pid) + "/task | wc -l"}, seconds(10));
-  return code == 0 ? std::stoi(out) : -1;
-}
-
 }  // namespace
 
 TEST_CASE("a stream.mp4 viewer reading 1 KB/s neither slows another viewer nor makes the daemon buffer without bound") {

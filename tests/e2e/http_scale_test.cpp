@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -74,12 +73,6 @@ bool delivers(int fd, size_t bytes, int ms) {
   while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) {
   }
   return total > bytes;
-}
-
-size_t threads_of(pid_t pid) {
-  size_t n = 0;
-  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) ++n;
-  return n;
 }
 
 }  // namespace

@@ -140,6 +140,45 @@ std::string publish(const std::string& dst) {
   })())";
 }
 
+// A page script: `slots` viewers at a time, each offering (JSON API), watching until
+// it has decoded a frame and 1-3 s have passed, then closing and starting over,
+// for `seconds`. Resolves with how many sessions were answered, how many decoded
+// video, and the errors of the others.
+std::string churn(const std::string& src, int slots, int seconds) {
+  return R"((async () => {
+    const until = Date.now() + )" + std::to_string(seconds * 1000) + R"(;
+    const out = {sessions: 0, played: 0, errors: []};
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    async function one() {
+      const pc = new RTCPeerConnection({iceServers: []});
+      pc.addTransceiver('video', {direction: 'recvonly'});
+      pc.addTransceiver('audio', {direction: 'recvonly'});
+      try {
+        await pc.setLocalDescription(await pc.createOffer());
+        await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); else pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; setTimeout(r, 3000); });
+        const res = await fetch('/api/webrtc?src=)" + src + R"(', {method: 'POST', body: JSON.stringify({type: 'offer', sdp: pc.localDescription.sdp})});
+        if (res.status !== 200) { out.errors.push(res.status + ' ' + await res.text()); return; }
+        await pc.setRemoteDescription({type: 'answer', sdp: (await res.json()).sdp});
+        out.sessions++;
+        const hold = 1000 + Math.random() * 2000, t0 = Date.now();
+        let frames = 0;
+        while (Date.now() - t0 < hold + 10000 && !(frames > 0 && Date.now() - t0 >= hold)) {
+          await sleep(250);
+          (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded || 0; });
+        }
+        if (frames > 0) out.played++; else out.errors.push('no frame decoded, ice ' + pc.iceConnectionState);
+      } catch (e) {
+        out.errors.push(String(e));
+      } finally {
+        pc.close();
+      }
+    }
+    async function slot() { while (Date.now() < until) await one(); }
+    await Promise.all(Array.from({length: )" + std::to_string(slots) + R"(}, slot));
+    return out;
+  })())";
+}
+
 int number(const std::string& json, const std::string& key) {
   std::smatch m;
   return std::regex_search(json, m, std::regex("\"" + key + "\":([0-9]+)")) ? std::stoi(m[1]) : -1;
@@ -368,4 +407,42 @@ TEST_CASE("bad WHIP requests get a clear error and leave no stream behind") {
     REQUIRE(res);
     CHECK(res->status == 404);
   }
+}
+
+TEST_CASE("20 WebRTC viewers joining and leaving for 60 s leave no session, consumer, thread or fd behind") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
+  auto pid = d.process->pid();
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  // A first viewer, so that the baseline includes the stream's own threads.
+  std::string error;
+  auto first = b.evaluate(churn("cam", 1, 1), seconds(60), &error);
+  CAPTURE(first);
+  CHECK(number(first, "played") == 1);
+  CHECK(consumers_gone(d, "cam"));
+  auto fds_before = open_fds(pid);
+  auto threads_before = threads_of(pid);
+  auto rss_before = rss_mib(pid);
+
+  auto result = b.evaluate(churn("cam", 20, 60), seconds(150), &error);
+  CAPTURE(error);
+  CAPTURE(result);
+  MESSAGE("WebRTC churn: " << result);
+  CHECK(number(result, "sessions") >= 60);
+  CHECK(number(result, "played") == number(result, "sessions"));
+  CHECK(result.find("\"errors\":[]") != std::string::npos);
+
+  // Each viewer ends 2.5 s after its peer's RTCP stops; then nothing of them is left.
+  CHECK(consumers_gone(d, "cam"));
+  bool settled = false;
+  for (int i = 0; i < 450 && !settled; ++i) {
+    settled = open_fds(pid) <= fds_before + 2 && threads_of(pid) <= threads_before + 2;
+    if (!settled) std::this_thread::sleep_for(milliseconds(100));
+  }
+  MESSAGE("fds " << fds_before << " -> " << open_fds(pid) << ", threads " << threads_before << " -> "
+                 << threads_of(pid) << ", RSS " << rss_before << " -> " << rss_mib(pid) << " MiB");
+  CHECK(open_fds(pid) <= fds_before + 2);
+  CHECK(threads_of(pid) <= threads_before + 2);
+  CHECK(d.process->wait(milliseconds(0)) == -1);  // still running
 }

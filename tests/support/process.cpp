@@ -1,5 +1,6 @@
 #include "tests/support/process.hpp"
 
+#include <filesystem>
 #include <fstream>
 
 #include <fcntl.h>
@@ -129,5 +130,17 @@ double rss_mib(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   return 0;
 }
+
+namespace {
+int count_entries(const std::string& dir) {
+  std::error_code ec;
+  int n = 0;
+  for (std::filesystem::directory_iterator it{dir, ec}, end; !ec && it != end; it.increment(ec)) ++n;
+  return ec ? -1 : n;
+}
+}  // namespace
+
+int open_fds(pid_t pid) { return count_entries("/proc/" + std::to_string(pid) + "/fd"); }
+int threads_of(pid_t pid) { return count_entries("/proc/" + std::to_string(pid) + "/task"); }
 
 }  // namespace sy::test

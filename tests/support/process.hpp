@@ -45,6 +45,9 @@ std::pair<int, std::string> run_process(std::vector<std::string> argv, std::chro
 
 /// Resident set size of a process in MiB (0 if it is gone).
 double rss_mib(pid_t pid);
+/// How many file descriptors a process has open, and how many threads it runs (-1 if it is gone).
+int open_fds(pid_t pid);
+int threads_of(pid_t pid);
 
 /// The path of a built program, from the environment variable meson sets for tests.
 std::string program_path(const char* env_var);

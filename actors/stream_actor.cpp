@@ -201,22 +201,7 @@ struct stream_state_data {
 
   void on_publisher_event(uint64_t id, const source_event& ev) {
     if (!publisher || id != publisher) return;
-    switch (ev.kind) {
-      case source_event::tracks_ready:
-        if (hub->tracks().empty()) return end_publisher("the publisher sent no track that can be parsed");
-        ready = true;
-        status.last_error.clear();
-        set_state(stream_state::running);
-        answer_waiters();
-        break;
-      case source_event::track_added:
-        report();
-        break;
-      case source_event::error:
-      case source_event::eos:
-        end_publisher(ev.text);
-        break;
-    }
+    on_feed(ev, [this](const std::string& why) { end_publisher(why); });
   }
 
   // The stream's own sources take over again, if it has any and consumers want them.
@@ -435,9 +420,15 @@ struct stream_state_data {
 
   void on_source(uint64_t gen, const source_event& ev) {
     if (gen != generation) return;
+    on_feed(ev, [this](const std::string& why) { on_failure(why); });
+  }
+
+  // What feeds the hub (a source attempt, or a publisher) reports; `lost` ends it.
+  template <class Lost>
+  void on_feed(const source_event& ev, Lost lost) {
     switch (ev.kind) {
       case source_event::tracks_ready:
-        if (hub->tracks().empty()) return on_failure("source has no track that can be parsed");
+        if (hub->tracks().empty()) return lost("source has no track that can be parsed");
         ready = true;
         backoff = std::chrono::milliseconds{0};
         status.last_error.clear();
@@ -449,7 +440,7 @@ struct stream_state_data {
         break;
       case source_event::error:
       case source_event::eos:
-        on_failure(ev.text);
+        lost(ev.text);
         break;
     }
   }

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh build-release release
-benches=(control_plane idle_scale restream watched_stream_profile first_frame relay_latency http_outputs http_latency control_plane_scale)
+benches=(control_plane idle_scale restream watched_stream_profile first_frame relay_latency http_outputs http_latency control_plane_scale webrtc)
 targets=()
 for b in "${benches[@]}"; do targets+=("bench/${b}_bench"); done
 ninja -C build-release -j"${JOBS:-2}" "${targets[@]}" >/dev/null  # not built by default: CI does not need them

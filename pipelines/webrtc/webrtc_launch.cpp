@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "pipelines/codec_table.hpp"
+#include "pipelines/parse.hpp"
 
 namespace sy {
 namespace {
@@ -68,6 +69,22 @@ launch_result webrtc_launch(const std::vector<offered_media>& media) {
   }
   if (!any) return {{}, "webrtc: the offer takes none of the stream's codecs"};
   return {text, {}};
+}
+
+GstElement* parse_peer_launch(const offer_match& match, launch_result (*make)(const std::vector<offered_media>&),
+                              std::string& error) {
+  if (!match.error.empty()) {
+    error = match.error;
+    return nullptr;
+  }
+  auto launch = make(match.media);
+  if (launch.text.empty()) {
+    error = launch.error;
+    return nullptr;
+  }
+  auto parsed = parse_launch(launch.text);
+  if (!parsed.element) error = "webrtc: " + parsed.error;
+  return parsed.element;
 }
 
 }  // namespace sy

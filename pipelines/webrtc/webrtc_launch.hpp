@@ -4,6 +4,8 @@
 // webrtcbin's sink_<M> once the offer has made that m-line's transceiver. Pure.
 #pragma once
 
+#include <gst/gst.h>
+
 #include <string>
 #include <vector>
 
@@ -18,6 +20,12 @@ launch_result webrtc_launch(const std::vector<offered_media>& media);
 /// pads the source glue depayloads into the stream's hub. Refused when no m-line of
 /// the offer sends a codec Switchyard takes in (H.264, Opus, PCMA, PCMU). Pure.
 launch_result webrtc_receive_launch(const std::vector<offered_media>& media);
+
+/// The parsed pipeline `make` builds for `match` (a sender's or a receiver's):
+/// nullptr with `error` when the offer could not be read, nothing in it fits, or
+/// GStreamer refused the text.
+GstElement* parse_peer_launch(const offer_match& match, launch_result (*make)(const std::vector<offered_media>&),
+                              std::string& error);
 
 /// The RTP caps of an offered m-line's chosen codec: its payload type, clock rate
 /// and fmtp (profile-level-id left out). Pure.

@@ -3,7 +3,6 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
-#include "pipelines/parse.hpp"
 #include "pipelines/webrtc/webrtc_launch.hpp"
 
 namespace sy {
@@ -12,31 +11,19 @@ std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_not
                                                          const ice_config& ice, std::string& answer, std::string& error,
                                                          std::chrono::milliseconds timeout) {
   auto match = match_offer(offer, {"H264", "OPUS", "PCMA", "PCMU"});
-  if (!match.error.empty()) {
-    error = match.error;
-    return nullptr;
-  }
-  auto launch = webrtc_receive_launch(match.media);
-  if (launch.text.empty()) {
-    error = launch.error;
-    return nullptr;
-  }
-  auto parsed = parse_launch(launch.text);
-  if (!parsed.element) {
-    error = "webrtc: " + parsed.error;
-    return nullptr;
-  }
+  auto* pipeline = parse_peer_launch(match, webrtc_receive_launch, error);
+  if (!pipeline) return nullptr;
   int accepted = 0;
   for (auto& m : match.media) accepted += m.payload >= 0;
   std::unique_ptr<webrtc_receiver> self{new webrtc_receiver};
-  self->peer_ = std::make_unique<webrtc_peer>(parsed.element, ice, peer_silence(match.media));
+  self->peer_ = std::make_unique<webrtc_peer>(pipeline, ice, peer_silence(match.media));
   // The stream hears that the publisher's media failed; the session, that it is gone.
   auto watch = self->peer_->shared_watch();
   auto forward = [notify = std::move(notify), watch](source_event ev) {
     if (ev.kind == source_event::error || ev.kind == source_event::eos) watch->gone.store(true);
     notify(std::move(ev));
   };
-  self->source_ = source_pipeline::adopt(parsed.element, std::move(hub), forward, accepted, error);
+  self->source_ = source_pipeline::adopt(pipeline, std::move(hub), forward, accepted, error);
   if (!self->source_) return nullptr;
   if (!self->peer_->set_offer(offer, error)) return nullptr;
   // Each m-line's transceiver receives the codec chosen for it (the offer's payload

@@ -1,17 +1,13 @@
 #include "pipelines/webrtc/webrtc_sender.hpp"
 
 #define GST_USE_UNSTABLE_API
-#include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <thread>
 #include <vector>
 
 #include "pipelines/codec_table.hpp"
 #include "pipelines/hub/appsrc_sink.hpp"
-#include "pipelines/parse.hpp"
 #include "pipelines/webrtc/webrtc_launch.hpp"
 #include "pipelines/webrtc/webrtc_offer.hpp"
 
@@ -63,22 +59,10 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
     }
   }
   auto match = match_offer(offer, encodings, profile);
-  if (!match.error.empty()) {
-    error = match.error;
-    return nullptr;
-  }
-  auto launch = webrtc_launch(match.media);
-  if (launch.text.empty()) {
-    error = launch.error;
-    return nullptr;
-  }
-  auto parsed = parse_launch(launch.text);
-  if (!parsed.element) {
-    error = "webrtc: " + parsed.error;
-    return nullptr;
-  }
+  auto* pipeline = parse_peer_launch(match, webrtc_launch, error);
+  if (!pipeline) return nullptr;
   std::unique_ptr<webrtc_sender> self{new webrtc_sender};
-  self->pipeline_ = parsed.element;
+  self->pipeline_ = pipeline;
   auto* webrtc = gst_bin_get_by_name(GST_BIN(self->pipeline_), "wb");
   self->peer_ = std::make_unique<webrtc_peer>(webrtc, ice, peer_silence(match.media));
   gst_object_unref(webrtc);

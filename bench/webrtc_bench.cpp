@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -81,12 +82,20 @@ std::string first_frame_script(const std::string& src) {
 std::string open_viewers_script(const std::string& src, int n) {
   return R"((async () => {
     let ok = 0;
+    const failures = [];
     for (let i = 0; i < )" + std::to_string(n) + R"(; i++) {
       const pc = await viewer(')" + src + R"(');
       peers.push(pc);
-      if (await wait_frames(pc)) ok++;
+      if (await wait_frames(pc)) { ok++; continue; }
+      let why = 'ice ' + pc.iceConnectionState + ', ' + pc.connectionState;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video')
+          why += ', packets ' + s.packetsReceived + ', lost ' + s.packetsLost + ', frames received ' + s.framesReceived +
+                 ', decoded ' + s.framesDecoded + ', key ' + s.keyFramesDecoded + ', plis ' + s.pliCount + ', nacks ' + s.nackCount;
+      });
+      failures.push(why);
     }
-    return {playing: ok};
+    return {playing: ok, failures};
   })())";
 }
 
@@ -173,6 +182,7 @@ server_figures measure(sy::test::browser& b, const std::string& origin, pid_t pi
   f.cpu1 = cpu_percent(pid, 10);
   auto ten = b.evaluate(open_viewers_script(src, 9), seconds(120), &error);
   f.playing10 = int(number(ten, "playing")) + 1;
+  if (f.playing10 < 10) std::printf("  not playing after 10 s: %s\n", ten.c_str());
   f.cpu10 = cpu_percent(pid, 10);
   b.evaluate(close_viewers_script, seconds(30));
   return f;
@@ -197,6 +207,10 @@ int main(int argc, char** argv) {
   {
     sy::test::daemon_process d{streams};
     ours = measure(b, d.http_url(""), d.process->pid(), "cam");
+    std::istringstream log{d.process->output()};
+    for (std::string line; std::getline(log, line);)
+      if (line.find("[webrtc]") != std::string::npos && line.find(" WRN ") != std::string::npos)
+        std::printf("  switchyard: %s\n", line.c_str());
   }
   bool have_go2rtc = !sy::bench::go2rtc_peer::binary().empty();
   if (have_go2rtc) {

@@ -4,6 +4,8 @@
 #include <gst/webrtc/webrtc.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "pipelines/codec_table.hpp"
@@ -34,6 +36,21 @@ class arrival_sink final : public hub_sink {
  private:
   appsrc_sink inner_;
 };
+
+// Whether every linked sink pad of `webrtc` has its caps.
+bool sinks_have_caps(GstElement* webrtc) {
+  bool all = true;
+  GstIterator* it = gst_element_iterate_sink_pads(webrtc);
+  GValue item = G_VALUE_INIT;
+  while (all && gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    auto* pad = GST_PAD(g_value_get_object(&item));
+    if (gst_pad_is_linked(pad)) all = gst_pad_has_current_caps(pad);
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+  return all;
+}
 
 }  // namespace
 
@@ -129,6 +146,12 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
   }
   for (auto* in : held) gst_object_unref(in);
   if (!error.empty()) return nullptr;
+  // webrtcbin answers with the caps that have reached its sink pads: answered
+  // before the first frame got there, 1 session in 10 (10 viewers of a 720p
+  // camera) connected and was sent no video at all. The cached GOP arrives at once.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!sinks_have_caps(self->peer_->element()) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   if (!self->peer_->finish_answer(match.media, ice, timeout, answer, error)) return nullptr;
   return self;
 }

@@ -177,7 +177,7 @@ struct stream_state_data {
   }
 
   void on_linger(uint64_t token) {
-    if (token != linger_token || wanted()) return;
+    if (token != linger_token || wanted() || publisher) return;  // a publisher feeds it until it leaves
     stop(stream_state::idle);
   }
 

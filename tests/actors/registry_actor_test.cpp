@@ -386,9 +386,11 @@ TEST_CASE("the list rows say what the list says, share the registry's sources un
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("a publisher feeds a stream made for it: consumers attach once its tracks are ready; when it leaves the stream goes") {
+TEST_CASE("a publisher feeds a stream made for it: consumers attach once its tracks are ready, and again after the linger; when it leaves the stream goes") {
   test::actor_env env;
-  auto reg = spawn_registry(env.sys, {});
+  stream_settings st;
+  st.linger = std::chrono::milliseconds(200);
+  auto reg = spawn_registry(env.sys, {st, {}});
   REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=160x120"}), deadline{}));
   CHECK(error_code(publish_stream(env.calls, reg, "").error()) == errc::invalid_name);
 
@@ -417,7 +419,12 @@ TEST_CASE("a publisher feeds a stream made for it: consumers attach once its tra
   CHECK(info->status.state == stream_state::running);
   CHECK(info->sources.empty());
 
+  // The last viewer leaving stops nothing: the publisher still feeds the stream.
   detach_stream(*viewer);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  auto later = attach_stream(env.calls, reg, "live", consumer_kind::rtsp);
+  REQUIRE(later);
+  detach_stream(*later);
   unpublish_stream(reg, "live", *pub);
   CHECK(eventually([&] { return names(env.calls, reg) == std::vector<std::string>{"cam"}; }, std::chrono::seconds(5)));
   // A configured stream that was published into stays when its publisher leaves.

@@ -12,7 +12,7 @@ webrtc_sessions::session::~session() {
   receiver.reset();  // pushes nothing more
   if (transcode.held.id) detach_stream(transcode);
   if (!dst.empty()) unpublish_stream(registry, dst, att);
-  else if (att.stream) detach_stream(att);
+  else detach_stream(att);  // ignores a session that never attached
 }
 
 namespace {

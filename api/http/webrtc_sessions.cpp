@@ -34,6 +34,14 @@ bool needs_audio_transcode(const hub_ptr& hub, const std::string& offer) {
   return audio;
 }
 
+// An offer with no answer: 400 when the offer asked for what cannot be done, 500
+// when this side failed to answer it. Returns the empty id.
+std::string refuse(const answer_error& failed, int& status, std::string& error) {
+  status = failed.server ? 500 : 400;
+  error = failed.text;
+  return {};
+}
+
 }  // namespace
 
 webrtc_sessions::webrtc_sessions()
@@ -61,11 +69,9 @@ std::string webrtc_sessions::open(const api_context& ctx, const std::string& src
       hubs.push_back(t->held.hub);
     }
   }
-  v->sender = webrtc_sender::answer(hubs, offer, ctx.ice, answer, error);
-  if (!v->sender) {
-    status = 400;
-    return {};
-  }
+  answer_error failed;
+  v->sender = webrtc_sender::answer(hubs, offer, ctx.ice, answer, failed);
+  if (!v->sender) return refuse(failed, status, error);
   return table_.add(std::move(v));
 }
 
@@ -81,11 +87,9 @@ std::string webrtc_sessions::publish(const api_context& ctx, const std::string& 
   s->att = *published;
   s->registry = ctx.registry;
   s->dst = dst;
-  s->receiver = webrtc_receiver::answer(s->att.held.hub, publisher_notify(s->att), offer, ctx.ice, answer, error);
-  if (!s->receiver) {
-    status = 400;
-    return {};  // the session's end tells the stream
-  }
+  answer_error failed;
+  s->receiver = webrtc_receiver::answer(s->att.held.hub, publisher_notify(s->att), offer, ctx.ice, answer, failed);
+  if (!s->receiver) return refuse(failed, status, error);  // the session's end tells the stream
   return table_.add(std::move(s));
 }
 

@@ -72,18 +72,18 @@ launch_result webrtc_launch(const std::vector<offered_media>& media) {
 }
 
 GstElement* parse_peer_launch(const offer_match& match, launch_result (*make)(const std::vector<offered_media>&),
-                              std::string& error) {
+                              answer_error& error) {
   if (!match.error.empty()) {
-    error = match.error;
+    error.text = match.error;
     return nullptr;
   }
   auto launch = make(match.media);
   if (launch.text.empty()) {
-    error = launch.error;
+    error.text = launch.error;
     return nullptr;
   }
   auto parsed = parse_launch(launch.text);
-  if (!parsed.element) error = "webrtc: " + parsed.error;
+  if (!parsed.element) error.fail("webrtc: " + parsed.error);
   return parsed.element;
 }
 

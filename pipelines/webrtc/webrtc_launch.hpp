@@ -11,6 +11,7 @@
 
 #include "pipelines/source_launch.hpp"
 #include "pipelines/webrtc/webrtc_offer.hpp"
+#include "pipelines/webrtc/webrtc_peer.hpp"
 
 namespace sy {
 
@@ -23,9 +24,9 @@ launch_result webrtc_receive_launch(const std::vector<offered_media>& media);
 
 /// The parsed pipeline `make` builds for `match` (a sender's or a receiver's):
 /// nullptr with `error` when the offer could not be read, nothing in it fits, or
-/// GStreamer refused the text.
+/// GStreamer refused the text (this side's failure).
 GstElement* parse_peer_launch(const offer_match& match, launch_result (*make)(const std::vector<offered_media>&),
-                              std::string& error);
+                              answer_error& error);
 
 /// The RTP caps of an offered m-line's chosen codec: its payload type, clock rate
 /// and fmtp (profile-level-id left out). Pure.

@@ -19,6 +19,19 @@
 
 namespace sy {
 
+/// Why an offer got no answer. `server`: this side failed (a pipeline that would not
+/// start, no ICE candidate in time), not the offer; the API answers 500, else 400.
+struct answer_error {
+  std::string text;
+  bool server = false;
+  /// Sets the text of a failure of this side; false, for `return fail(...)`.
+  bool fail(std::string what) {
+    text = std::move(what);
+    server = true;
+    return false;
+  }
+};
+
 class webrtc_peer {
  public:
   /// What GStreamer's threads tell about the peer (shared with their callbacks).
@@ -28,7 +41,7 @@ class webrtc_peer {
   };
 
   /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and RTCP. The
-  /// peer counts as gone after `silence` without RTCP (the first 5 s are for connecting).
+  /// peer counts as gone after `silence` without RTCP (and 10 s after the answer for connecting).
   webrtc_peer(GstElement* webrtcbin, const ice_config& ice, std::chrono::milliseconds silence);
   ~webrtc_peer();
   webrtc_peer(const webrtc_peer&) = delete;
@@ -36,11 +49,11 @@ class webrtc_peer {
 
   GstElement* element() const { return webrtc_; }
   /// Sets the offer as the remote description (the webrtcbin must be PLAYING).
-  bool set_offer(const std::string& offer, std::string& error);
+  bool set_offer(const std::string& offer, answer_error& error);
   /// Creates and sets the answer, waits for every candidate (at most `timeout`), and
   /// returns the SDP: H.264 fmtp echoed from the offer, candidates as `ice` says.
   bool finish_answer(const std::vector<offered_media>& media, const ice_config& ice, std::chrono::milliseconds timeout,
-                     std::string& answer, std::string& error);
+                     std::string& answer, answer_error& error);
   /// A candidate the peer trickled, for m-line `mline`; an empty one (end of candidates) is ignored.
   void add_candidate(const std::string& candidate, unsigned mline = 0);
   bool ended() const;

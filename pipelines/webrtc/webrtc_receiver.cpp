@@ -8,7 +8,7 @@
 namespace sy {
 
 std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_notify_fn notify, const std::string& offer,
-                                                         const ice_config& ice, std::string& answer, std::string& error,
+                                                         const ice_config& ice, std::string& answer, answer_error& error,
                                                          std::chrono::milliseconds timeout) {
   auto match = match_offer(offer, {"H264", "OPUS", "PCMA", "PCMU"});
   auto* pipeline = parse_peer_launch(match, webrtc_receive_launch, error);
@@ -23,8 +23,8 @@ std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_not
     if (ev.kind == source_event::error || ev.kind == source_event::eos) watch->gone.store(true);
     notify(std::move(ev));
   };
-  self->source_ = source_pipeline::adopt(pipeline, std::move(hub), forward, accepted, error);
-  if (!self->source_) return nullptr;
+  self->source_ = source_pipeline::adopt(pipeline, std::move(hub), forward, accepted, error.text);
+  if (!self->source_) return error.fail(error.text), nullptr;
   if (!self->peer_->set_offer(offer, error)) return nullptr;
   // Each m-line's transceiver receives the codec chosen for it (the offer's payload
   // type); a browser would otherwise send its first preference, VP8.

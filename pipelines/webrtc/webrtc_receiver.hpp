@@ -19,7 +19,7 @@ class webrtc_receiver {
   /// ready once every accepted m-line brought media; error or eos when it fails).
   /// nullptr with `error` if nothing in the offer can be taken in.
   static std::unique_ptr<webrtc_receiver> answer(hub_ptr hub, source_notify_fn notify, const std::string& offer,
-                                                 const ice_config& ice, std::string& answer, std::string& error,
+                                                 const ice_config& ice, std::string& answer, answer_error& error,
                                                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
   ~webrtc_receiver();  // stops the pipeline: the hub gets nothing more
   webrtc_receiver(const webrtc_receiver&) = delete;

@@ -55,7 +55,7 @@ bool sinks_have_caps(GstElement* webrtc) {
 }  // namespace
 
 std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>& hubs, const std::string& offer,
-                                                     const ice_config& ice, std::string& answer, std::string& error,
+                                                     const ice_config& ice, std::string& answer, answer_error& error,
                                                      std::chrono::milliseconds timeout) {
   // What the hubs have, as RTP encodings, and which hub track each one is.
   std::vector<std::pair<size_t, int>> where;  // (hub, track) of each encoding
@@ -83,10 +83,8 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
   auto* webrtc = gst_bin_get_by_name(GST_BIN(self->pipeline_), "wb");
   self->peer_ = std::make_unique<webrtc_peer>(webrtc, ice, peer_silence(match.media));
   gst_object_unref(webrtc);
-  if (gst_element_set_state(self->pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-    error = "webrtc: the sender refused to start";
-    return nullptr;
-  }
+  if (gst_element_set_state(self->pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    return error.fail("webrtc: the sender refused to start"), nullptr;
   if (!self->peer_->set_offer(offer, error)) return nullptr;
   webrtc = self->peer_->element();
   // Each m-line's transceiver (made by the offer) sends our track: its direction,
@@ -109,10 +107,7 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
     if (sink) gst_object_unref(sink);
     gst_object_unref(src);
     gst_object_unref(pay);
-    if (!linked) {
-      error = "webrtc: cannot send on m-line " + std::to_string(m);
-      return nullptr;
-    }
+    if (!linked) return error.fail("webrtc: cannot send on m-line " + std::to_string(m)), nullptr;
   }
 
   // The hubs feed each payloader its track: the first track of the m-line's encoding.
@@ -139,13 +134,13 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
     if (!feeds) continue;
     auto id = hubs[h]->subscribe(consumer_kind::webrtc, std::make_shared<arrival_sink>(inputs[h]));
     if (!id) {
-      error = "stream is closing";
+      error.fail("stream is closing");
       break;
     }
     self->subscriptions_.emplace_back(hubs[h], id);
   }
   for (auto* in : held) gst_object_unref(in);
-  if (!error.empty()) return nullptr;
+  if (!error.text.empty()) return nullptr;
   // webrtcbin answers with the caps that have reached its sink pads: answered
   // before the first frame got there, 1 session in 10 (10 viewers of a 720p
   // camera) connected and was sent no video at all. The cached GOP arrives at once.

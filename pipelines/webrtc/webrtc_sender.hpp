@@ -25,7 +25,7 @@ class webrtc_sender {
   /// sends the first track, in that order, of the codec it was matched to. `ice`:
   /// the ports it listens on and the candidates the answer announces.
   static std::unique_ptr<webrtc_sender> answer(const std::vector<hub_ptr>& hubs, const std::string& offer,
-                                               const ice_config& ice, std::string& answer, std::string& error,
+                                               const ice_config& ice, std::string& answer, answer_error& error,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
   ~webrtc_sender();  // unsubscribes from the hub and stops the pipeline
   webrtc_sender(const webrtc_sender&) = delete;

@@ -2,6 +2,7 @@
 // POST /api/webrtc (go2rtc's JSON offer/answer and WHEP) and the /api/ws messages,
 // and publishes into a stream over WHIP.
 #include <doctest/doctest.h>
+#include <rapidjson/document.h>
 
 #include <chrono>
 #include <functional>
@@ -162,11 +163,11 @@ std::string churn(const std::string& src, int slots, int seconds) {
         out.sessions++;
         const hold = 1000 + Math.random() * 2000, t0 = Date.now();
         let frames = 0;
-        while (Date.now() - t0 < hold + 10000 && !(frames > 0 && Date.now() - t0 >= hold)) {
+        while (Date.now() - t0 < hold + 15000 && !(frames > 0 && Date.now() - t0 >= hold)) {
           await sleep(250);
           (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded || 0; });
         }
-        if (frames > 0) out.played++; else out.errors.push('no frame decoded, ice ' + pc.iceConnectionState);
+        if (frames > 0) out.played++; else out.errors.push('no frame decoded in ' + (Date.now() - t0) + ' ms, ice ' + pc.iceConnectionState + ', connection ' + pc.connectionState);
       } catch (e) {
         out.errors.push(String(e));
       } finally {
@@ -288,6 +289,32 @@ TEST_CASE("bad WebRTC requests get a clear error") {
   auto gone = c.Delete("/api/webrtc?id=nosuchsession");
   REQUIRE(gone);
   CHECK(gone->status == 404);
+  CHECK(consumers_gone(d, "cam"));
+}
+
+TEST_CASE("an offer this side fails to answer gets 500 with the reason, and leaves no viewer behind") {
+  // The answer may only announce host candidates on webrtc.listen's address, and
+  // this machine has none on 192.0.2.1 (TEST-NET-1): no candidate to answer with.
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\nwebrtc:\n  listen: \"192.0.2.1:0\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  std::string error;
+  auto offer = b.evaluate(R"((async () => {
+    const pc = new RTCPeerConnection({iceServers: []});
+    pc.addTransceiver('video', {direction: 'recvonly'});
+    await pc.setLocalDescription(await pc.createOffer());
+    return pc.localDescription.sdp;
+  })())", seconds(20), &error);
+  CAPTURE(error);
+  rapidjson::Document sdp;  // the page's value, as JSON
+  sdp.Parse(offer.c_str());
+  REQUIRE(sdp.IsString());
+  REQUIRE(std::string{sdp.GetString()}.find("m=video") != std::string::npos);
+  auto res = d.client().Post("/api/webrtc?src=cam", sdp.GetString(), "application/sdp");
+  REQUIRE(res);
+  CHECK(res->status == 500);
+  CHECK(res->body == "webrtc: no ICE candidates in time\n");
   CHECK(consumers_gone(d, "cam"));
 }
 

@@ -39,8 +39,10 @@ daemon_process::daemon_process(const std::string& yaml, std::string d) : dir(std
   f << "# written by the test fixture\n"
        "api:\n  listen: \"127.0.0.1:0\"\n"
        "rtsp:\n  listen: \"127.0.0.1:0\"\n"
-       "webrtc:\n  listen: \":0\"\n"  // any port; libnice announces no loopback candidate to filter on
-       "switchyard:\n  ctl_listen: \"127.0.0.1:0\"\n  linger: 2s\n  start_timeout: 8s\n"
+    << (yaml.find("webrtc:") == std::string::npos  // a test's own webrtc section replaces this one
+            ? "webrtc:\n  listen: \":0\"\n"  // any port; libnice announces no loopback candidate to filter on
+            : "")
+    << "switchyard:\n  ctl_listen: \"127.0.0.1:0\"\n  linger: 2s\n  start_timeout: 8s\n"
        "  backoff_min: 500ms\n  backoff_max: 2s\n  stall_timeout: 4s\n"
     << yaml;
   f.close();

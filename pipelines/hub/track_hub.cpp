@@ -146,9 +146,29 @@ GstCaps* track_hub::caps(int index) const {
   return gst_caps_ref(tracks_[index].caps);
 }
 
+void track_hub::set_keyframe_request(std::function<void()> request) {
+  std::shared_ptr<const std::function<void()>> drop;  // released without the lock
+  std::lock_guard<std::mutex> lock{mutex_};
+  drop = std::move(keyframe_request_);
+  if (request) keyframe_request_ = std::make_shared<const std::function<void()>>(std::move(request));
+}
+
 uint64_t track_hub::subscribe(consumer_kind kind, std::shared_ptr<hub_sink> sink) {
+  std::shared_ptr<const std::function<void()>> ask;
+  auto id = add_subscriber(kind, std::move(sink), ask);
+  if (ask) (*ask)();
+  return id;
+}
+
+uint64_t track_hub::add_subscriber(consumer_kind kind, std::shared_ptr<hub_sink> sink,
+                                   std::shared_ptr<const std::function<void()>>& ask) {
   std::lock_guard<std::mutex> lock{mutex_};
   if (closed_ || !sink) return 0;
+  auto now = g_get_monotonic_time();
+  if (keyframe_request_ && now - last_keyframe_request_us_ >= G_USEC_PER_SEC) {
+    ask = keyframe_request_;
+    last_keyframe_request_us_ = now;
+  }
   subscriber s{next_id_++, kind, std::move(sink), false, 0, 0, {}, 0, 0};
   for (size_t i = 0; i < tracks_.size(); ++i)
     if (s.sink->wants(int(i))) s.sink->set_caps(int(i), tracks_[i].caps);

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +44,11 @@ class track_hub {
   void update_caps(int track, GstCaps* caps);
   /// One buffer of a track (the hub takes the reference).
   void push(int track, GstBuffer* buffer);
+  /// Set by a source that makes a keyframe when asked (a WHIP publisher, by PLI):
+  /// called when a subscriber joins, outside the hub's lock, at most once a second,
+  /// so that a new viewer need not start from a long cached GOP (or a truncated one:
+  /// a browser publishing sends keyframes only when asked). Empty: none.
+  void set_keyframe_request(std::function<void()> request);
 
   // ---- consumer side ----
   /// Caps structure names of the tracks, in track order.
@@ -88,6 +94,8 @@ class track_hub {
     uint64_t packets = 0;
   };
 
+  uint64_t add_subscriber(consumer_kind kind, std::shared_ptr<hub_sink> sink,
+                          std::shared_ptr<const std::function<void()>>& ask);
   void deliver(subscriber& s, int track, GstBuffer* buffer, GstClockTime anchor, GstClockTime anchor_age);
   void clear_cache();
 
@@ -95,6 +103,8 @@ class track_hub {
   std::vector<track> tracks_;
   std::vector<cached> gop_;
   std::vector<subscriber> subscribers_;
+  std::shared_ptr<const std::function<void()>> keyframe_request_;
+  int64_t last_keyframe_request_us_ = 0;
   uint64_t next_id_ = 1;
   bool closed_ = false;
   std::atomic<int64_t> last_buffer_us_{0};

@@ -6,6 +6,26 @@
 #include "pipelines/webrtc/webrtc_launch.hpp"
 
 namespace sy {
+namespace {
+
+// Asks the publisher for a keyframe: a force-key-unit event up each of webrtcbin's
+// outputs. On its way up rtpbin names the SSRC and payload type, and the RTP
+// session sends the publisher a PLI (a FIR if the offer has only "ccm fir").
+void ask_keyframe(GstElement* webrtc) {
+  GstIterator* it = gst_element_iterate_src_pads(webrtc);
+  GValue item = G_VALUE_INIT;
+  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    auto* pad = GST_PAD(g_value_get_object(&item));
+    gst_pad_send_event(pad, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
+                                                 gst_structure_new("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN,
+                                                                   FALSE, nullptr)));
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+}
+
+}  // namespace
 
 std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_notify_fn notify, const std::string& offer,
                                                          const ice_config& ice, std::string& answer, answer_error& error,
@@ -23,6 +43,7 @@ std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_not
     if (ev.kind == source_event::error || ev.kind == source_event::eos) watch->gone.store(true);
     notify(std::move(ev));
   };
+  self->hub_ = hub;
   self->source_ = source_pipeline::adopt(pipeline, std::move(hub), forward, accepted, error.text);
   if (!self->source_) return error.fail(error.text), nullptr;
   if (!self->peer_->set_offer(offer, error)) return nullptr;
@@ -45,10 +66,14 @@ std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_not
     gst_object_unref(trans);
   }
   if (!self->peer_->finish_answer(match.media, ice, timeout, answer, error)) return nullptr;
+  // A new viewer gets a fresh keyframe (a browser publishing sends one only when asked).
+  std::shared_ptr<GstElement> element{GST_ELEMENT(gst_object_ref(webrtc)), gst_object_unref};
+  self->hub_->set_keyframe_request([element] { ask_keyframe(element.get()); });
   return self;
 }
 
 webrtc_receiver::~webrtc_receiver() {
+  if (hub_) hub_->set_keyframe_request({});
   source_.reset();  // NULL first: no callback runs after this
   peer_.reset();
 }

@@ -31,6 +31,7 @@ class webrtc_receiver {
 
  private:
   webrtc_receiver() = default;
+  hub_ptr hub_;  // asks this publisher for keyframes until destruction
   std::unique_ptr<webrtc_peer> peer_;
   std::unique_ptr<source_pipeline> source_;
 };

@@ -347,8 +347,27 @@ TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and 
   auto again = b.evaluate(publish("live"), seconds(30), &error);
   CHECK(number(again, "status") == 409);
 
+  // Each new viewer asks the publisher for a keyframe (a browser sends one only when
+  // asked): its video sender counts our PLIs.
+  auto key_requests = [&] {
+    return number(b.evaluate(R"((async () => {
+      let n = 0;
+      (await window.pub.getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') n += (s.pliCount || 0) + (s.firCount || 0);
+      });
+      return {n};
+    })())", seconds(5)), "n");
+  };
+  auto asked_before = key_requests();
+  CHECK(asked_before >= 0);
   auto rtsp = ffprobe_video(d.rtsp_url("live"));
   CAPTURE(rtsp.output);
+  bool asked = false;
+  for (int i = 0; i < 30 && !asked; ++i) {
+    asked = key_requests() > asked_before;
+    if (!asked) std::this_thread::sleep_for(milliseconds(100));
+  }
+  CHECK(asked);
   CHECK(rtsp.ok);
   CHECK(rtsp.codec == "h264");
   CHECK(rtsp.width == 320);

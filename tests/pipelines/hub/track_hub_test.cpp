@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "pipelines/hub/appsrc_sink.hpp"
@@ -124,6 +125,24 @@ TEST_CASE("a new subscriber starts on the cached GOP's keyframe, then gets live 
   CHECK(std::count_if(late->got.begin(), late->got.end(), [](const received& r) { return r.keyframe; }) == 1);
   h.hub->push(h.video, frame(2800 * ms));
   CHECK(late->got.size() == 21);
+}
+
+TEST_CASE("a source that makes keyframes on request is asked when a subscriber joins, at most once a second") {
+  av_hub h;
+  int asked = 0;
+  h.hub->subscribe(consumer_kind::test, std::make_shared<recording_sink>());
+  h.hub->set_keyframe_request([&] { ++asked; });
+  h.hub->subscribe(consumer_kind::test, std::make_shared<recording_sink>());
+  CHECK(asked == 1);
+  h.hub->subscribe(consumer_kind::test, std::make_shared<recording_sink>());  // within the second
+  CHECK(asked == 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+  h.hub->subscribe(consumer_kind::test, std::make_shared<recording_sink>());
+  CHECK(asked == 2);
+  h.hub->set_keyframe_request({});  // the source left
+  std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+  h.hub->subscribe(consumer_kind::test, std::make_shared<recording_sink>());
+  CHECK(asked == 2);
 }
 
 TEST_CASE("timestamps are rebased onto the subscriber's clock and decode times only increase") {

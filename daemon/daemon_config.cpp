@@ -81,10 +81,16 @@ std::string apply_webrtc(const YAML::Node& w, daemon_config& out) {
   if (auto c = w["candidates"]; c && !c.IsNull()) {
     if (!c.IsSequence()) return "webrtc.candidates: must be a list";
     out.ice.candidates.clear();
+    out.stun_candidate.clear();
     for (auto x : c) {
       auto text = scalar(x, "");
-      // "ADDRESS[:PORT]": each session announces its own port; "stun:PORT" needs a STUN server.
-      if (text.rfind("stun:", 0) == 0) return "webrtc.candidates: " + text + ": stun: candidates are not supported";
+      // "ADDRESS[:PORT]": each session announces its own port. go2rtc's "stun:PORT"
+      // (Frigate's docs have it): the address a STUN server sees, which webrtcbin
+      // announces itself (server-reflexive candidates) when webrtc.ice_servers has one.
+      if (text.rfind("stun:", 0) == 0) {
+        out.stun_candidate = text;
+        continue;
+      }
       auto colon = text.rfind(':');
       if (colon != std::string::npos && text.find(':') == colon) text.erase(colon);  // IPv4 or name with a port
       if (text.size() > 2 && text.front() == '[') text = text.substr(1, text.find(']') - 1);  // [IPv6]:port
@@ -178,6 +184,15 @@ ice_config webrtc_ice(const daemon_config& cfg) {
     ice.max_port = uint16_t(std::min(65535, cfg.webrtc.port + cfg.webrtc_ports - 1));
   }
   return ice;
+}
+
+std::vector<std::string> config_warnings(const daemon_config& cfg) {
+  std::vector<std::string> out;
+  if (!cfg.stun_candidate.empty() && cfg.ice.stun_server.empty())
+    out.push_back("webrtc.candidates: " + cfg.stun_candidate +
+                  ": no STUN server in webrtc.ice_servers (Switchyard asks no public one by default), so only host "
+                  "candidates and the listed addresses are announced");
+  return out;
 }
 
 std::string load_config(const std::vector<std::string>& paths, daemon_config& out) {

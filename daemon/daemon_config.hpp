@@ -18,6 +18,7 @@ struct daemon_config {
   listen_addr webrtc{"", 8555};   // the first port of the sessions' range; port 0 or "": any port
   int webrtc_ports = 100;         // switchyard.webrtc_ports: the range's size (one port per session)
   ice_config ice;                 // webrtc.candidates and ice_servers (ports and host: see webrtc_ice())
+  std::string stun_candidate;     // a go2rtc "stun:PORT" entry of webrtc.candidates, if any
   listen_addr ctl{"127.0.0.1", 1985};  // yardctl (CAF middleman); loopback by default
   bool ctl_enabled = true;
   std::string log_level = "info";
@@ -38,6 +39,10 @@ extern const char* const embedded_default_config;
 /// merged by name). An empty list loads the embedded default. Returns an error
 /// text, empty on success; `out` is then complete.
 std::string load_config(const std::vector<std::string>& paths, daemon_config& out);
+
+/// What the daemon logs as warnings at start: settings taken, but that cannot do
+/// what the file may mean (a "stun:" candidate with no STUN server to ask).
+std::vector<std::string> config_warnings(const daemon_config& cfg);
 
 /// The WebRTC sessions' ICE settings: webrtc.listen's host and port range, with
 /// the candidates and servers of `ice`.

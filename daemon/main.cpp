@@ -217,6 +217,7 @@ int main(int argc, char** argv) {
   sy::log_line('I', "app", std::string{"switchyard "} + SWITCHYARD_VERSION +
                                (a.configs.empty() ? " (embedded default config)" : " config=" + cfg.config_path));
   if (!cfg.journal_note.empty()) sy::log_line('I', "config", "journal: " + cfg.journal_note);
+  for (auto& warning : sy::config_warnings(cfg)) sy::log_line('W', "config", warning);
   auto code = run(std::move(cfg), a.configs.empty());
   gst_deinit();
   return code;

@@ -69,6 +69,23 @@ TEST_CASE("the webrtc section: listen gives the sessions' host and port range, c
   CHECK(webrtc_ice(any).max_port == 0);
 }
 
+TEST_CASE("go2rtc's stun:PORT candidate (Frigate's docs) loads: it takes a configured STUN server, and warns without one") {
+  daemon_config frigate;
+  REQUIRE(apply_config_text("webrtc:\n  candidates:\n    - 192.168.1.10:8555\n    - stun:8555\n", frigate) == "");
+  CHECK(frigate.ice.candidates == std::vector<std::string>{"192.168.1.10"});
+  auto warnings = config_warnings(frigate);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].rfind("webrtc.candidates: stun:8555: no STUN server in webrtc.ice_servers", 0) == 0);
+
+  daemon_config with_server;
+  REQUIRE(apply_config_text("webrtc:\n  candidates: [\"stun:8555\"]\n"
+                            "  ice_servers: [{urls: [\"stun:stun.example.org:3478\"]}]\n",
+                            with_server) == "");
+  CHECK(with_server.ice.candidates.empty());
+  CHECK(with_server.ice.stun_server == "stun://stun.example.org:3478");
+  CHECK(config_warnings(with_server).empty());
+}
+
 TEST_CASE("bad values are refused with the key that is wrong") {
   struct bad {
     const char* yaml;
@@ -80,7 +97,6 @@ TEST_CASE("bad values are refused with the key that is wrong") {
       {"streams: [a, b]\n", "streams: must be a map"},
       {"webrtc: {listen: \"x:y\"}\n", "webrtc.listen: "},
       {"webrtc: {candidates: \"1.2.3.4\"}\n", "webrtc.candidates: must be a list"},
-      {"webrtc: {candidates: [\"stun:8555\"]}\n", "webrtc.candidates: stun:8555: stun: candidates are not supported"},
       {"webrtc: {ice_servers: [{urls: [\"http://x\"]}]}\n", "webrtc.ice_servers: http://x is not"},
       {"webrtc: {ice_servers: [{urls: [\"turn:x:3478\"]}]}\n", "webrtc.ice_servers: turn:x:3478 needs a username"},
       {"switchyard: {webrtc_ports: 0}\n", "switchyard.webrtc_ports: must be 1 to 10000"},

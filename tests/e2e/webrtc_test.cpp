@@ -292,6 +292,21 @@ TEST_CASE("bad WebRTC requests get a clear error") {
   CHECK(consumers_gone(d, "cam"));
 }
 
+TEST_CASE("a config with go2rtc's stun:PORT candidate and no STUN server (as Frigate's docs write it) loads, warns, and plays") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\nwebrtc:\n  listen: \":0\"\n  candidates:\n    - stun:8555\n"};
+  REQUIRE(d.api_port > 0);
+  CHECK(d.process->output().find("WRN [config] webrtc.candidates: stun:8555: no STUN server") != std::string::npos);
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  std::string error;
+  auto watched = b.evaluate(watch("cam", "json", 2), seconds(40), &error);
+  CAPTURE(error);
+  CAPTURE(watched);
+  CHECK(number(watched, "status") == 200);
+  CHECK(number(watched, "frames") > 0);
+}
+
 TEST_CASE("an offer this side fails to answer gets 500 with the reason, and leaves no viewer behind") {
   // The answer may only announce host candidates on webrtc.listen's address, and
   // this machine has none on 192.0.2.1 (TEST-NET-1): no candidate to answer with.

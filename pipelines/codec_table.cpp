@@ -13,6 +13,8 @@ const codec_entry codecs[] = {
     {"audio/x-opus", "audio", "OPUS", "opus", "rtpopuspay"},
     {"audio/x-mulaw", "audio", "PCMU", "pcm_mulaw", "rtppcmupay"},
     {"audio/x-alaw", "audio", "PCMA", "pcm_alaw", "rtppcmapay"},
+    // Raw audio: only ffmpeg:...#audio=pcm makes it, as 16-bit big-endian (L16).
+    {"audio/x-raw", "audio", "L16", "pcm_s16be", "rtpL16pay"},
     {"image/jpeg", "video", "JPEG", "mjpeg", "rtpjpegpay"},
 };
 

@@ -27,6 +27,7 @@ const std::map<std::string, audio_encoder> audio_encoders{
     {"aac", {"avenc_aac ! aacparse", 0, 0}},
     {"pcma", {"alawenc", 8000, 1}},
     {"pcmu", {"mulawenc", 8000, 1}},
+    {"pcm", {"audioconvert ! capsfilter caps=audio/x-raw,format=S16BE,layout=interleaved", 8000, 1}},  // L16, as go2rtc's pcm_s16be
 };
 const unsigned opus_rates[] = {8000, 12000, 16000, 24000, 48000};
 
@@ -103,7 +104,7 @@ transcode_parse parse_transcode(const source_spec& spec) {
       s.audio.resize(slash);
     }
     if (!audio_encoders.count(s.audio))
-      return ffmpeg_parse_error("unknown #audio=" + s.audio + " (opus, aac, pcma, pcmu or copy)");
+      return ffmpeg_parse_error("unknown #audio=" + s.audio + " (opus, aac, pcma, pcmu, pcm or copy)");
     if (s.audio == "opus" && s.audio_rate) {
       bool ok = false;
       for (auto r : opus_rates) ok = ok || r == s.audio_rate;
@@ -139,7 +140,7 @@ std::string transcode_makes(const std::string& source, const std::string& media)
   if (!parsed.error.empty()) return {};
   static const std::map<std::string, std::string> names = {
       {"h264", "H264"}, {"h265", "H265"}, {"mjpeg", "JPEG"},
-      {"opus", "OPUS"}, {"aac", "MPEG4-GENERIC"}, {"pcma", "PCMA"}, {"pcmu", "PCMU"}};
+      {"opus", "OPUS"}, {"aac", "MPEG4-GENERIC"}, {"pcma", "PCMA"}, {"pcmu", "PCMU"}, {"pcm", "L16"}};
   const std::string none, &codec = media == "audio" ? parsed.spec.audio : media == "video" ? parsed.spec.video : none;
   auto it = names.find(codec);
   return it == names.end() ? std::string{} : it->second;

@@ -11,7 +11,8 @@
 //   h265  x265enc speed-preset=superfast tune=zerolatency, GOP 50
 //   mjpeg jpegenc quality=75
 //   opus  opusenc (48 kHz; /RATE picks 8000..48000), aac avenc_aac (the input's rate
-//         unless /RATE), pcma alawenc / pcmu mulawenc (8000 Hz mono unless /RATE)
+//         unless /RATE), pcma alawenc / pcmu mulawenc (8000 Hz mono unless /RATE), pcm
+//         audioconvert to S16BE (RTP L16, go2rtc's pcm_s16be; 8000 Hz mono unless /RATE)
 #pragma once
 
 #include <string>
@@ -23,7 +24,7 @@ namespace sy {
 struct transcode_spec {
   std::string input;  // after "ffmpeg:", before '#': a URL, a file path or a stream name
   std::string video;  // "" (no video), "copy", "h264", "h265", "mjpeg"
-  std::string audio;  // "" (no audio), "copy", "opus", "aac", "pcma", "pcmu"
+  std::string audio;  // "" (no audio), "copy", "opus", "aac", "pcma", "pcmu", "pcm"
   unsigned audio_rate = 0;  // from "#audio=pcma/16000"; 0: the codec's default
   unsigned width = 0, height = 0;  // 0: keep (or follow the aspect of the other)
   unsigned rotate = 0;             // 0, 90, 180, 270 (clockwise)

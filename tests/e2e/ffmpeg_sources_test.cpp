@@ -61,7 +61,7 @@ TEST_CASE("Home Assistant's PUT with two ffmpeg: sources: 200, three producers i
   CHECK(cam.client_count() == 1);
 }
 
-TEST_CASE("ffmpeg:STREAM transcodes another stream in-process: Opus from AAC, scaled H.264, MJPEG with PCMA") {
+TEST_CASE("ffmpeg:STREAM transcodes another stream in-process: Opus from AAC, scaled H.264, MJPEG with PCMA, L16") {
   camera_options opts;
   opts.audio = "aac";
   fake_camera cam{opts};
@@ -71,7 +71,9 @@ TEST_CASE("ffmpeg:STREAM transcodes another stream in-process: Opus from AAC, sc
                    "  opus: \"ffmpeg:cam#audio=opus\"\n"
                    "  small: \"ffmpeg:cam#video=h264#width=160\"\n"
                    "  turned: \"ffmpeg:cam#video=h264#rotate=90\"\n"
-                   "  both: \"ffmpeg:cam#video=mjpeg#audio=pcma\"\n"};
+                   "  both: \"ffmpeg:cam#video=mjpeg#audio=pcma\"\n"
+                   "  pcm: \"ffmpeg:cam#audio=pcm\"\n"
+                   "  pcm16: \"ffmpeg:cam#audio=pcm/16000\"\n"};
   auto entries = "stream=codec_name,width,height,sample_rate";
   auto opus = ffprobe_entries(d.rtsp_url("opus"), entries);
   CHECK(opus.first == 0);
@@ -86,6 +88,11 @@ TEST_CASE("ffmpeg:STREAM transcodes another stream in-process: Opus from AAC, sc
   auto both = ffprobe_entries(d.rtsp_url("both"), entries);
   CHECK(has_line(both.second, "mjpeg,320,240"));
   CHECK(has_line(both.second, "pcm_alaw,8000"));
+  auto pcm = ffprobe_entries(d.rtsp_url("pcm"), entries);  // go2rtc's pcm: L16, mono, 8 kHz
+  CHECK(pcm.first == 0);
+  CHECK(has_line(pcm.second, "pcm_s16be,8000"));
+  auto pcm16 = ffprobe_entries(d.rtsp_url("pcm16"), entries);
+  CHECK(has_line(pcm16.second, "pcm_s16be,16000"));
   // Every transcode reads the one camera connection the stream holds.
   CHECK(cam.client_count() == 1);
   // ffmpeg decodes the transcoded video for 2 s: frames keep coming, not one.
@@ -115,7 +122,7 @@ TEST_CASE("bad ffmpeg: sources are refused with a clear text and store nothing")
   };
   const bad cases[] = {
       {"a", "ffmpeg:cam#video=vp9", "ffmpeg: unknown #video=vp9 (h264, h265, mjpeg or copy)\n"},
-      {"a", "ffmpeg:cam#audio=mp3", "ffmpeg: unknown #audio=mp3 (opus, aac, pcma, pcmu or copy)\n"},
+      {"a", "ffmpeg:cam#audio=mp3", "ffmpeg: unknown #audio=mp3 (opus, aac, pcma, pcmu, pcm or copy)\n"},
       {"a", "ffmpeg:nope#video=h264", "streams: ffmpeg:nope#video=h264: no stream named nope\n"},
       {"a", "ffmpeg:a#video=h264", "streams: every source transcodes a, which has no other\n"},
   };

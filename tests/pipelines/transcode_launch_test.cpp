@@ -59,6 +59,10 @@ const golden goldens[] = {
      "uridecodebin name=in uri=\"file:///media/clip.mp4\"  in. ! video/x-raw ! queue ! clocksync ! videoconvert ! "
      "videoflip video-direction=180 ! videoscale ! video/x-raw,format=I420,pixel-aspect-ratio=1/1 ! "
      "jpegenc quality=75 name=out0"},
+    // go2rtc's pcm: 16-bit big-endian (L16), mono, 8 kHz unless a rate is given.
+    {"ffmpeg:cam#audio=pcm/16000",
+     SY_FED("in_audio") "queue ! audioconvert ! audioresample ! audio/x-raw,rate=16000,channels=1 ! audioconvert ! "
+                        "capsfilter caps=audio/x-raw,format=S16BE,layout=interleaved name=out0"},
     {"ffmpeg:/media/talk.wav#audio=pcmu",
      "uridecodebin name=in uri=\"file:///media/talk.wav\"  in. ! audio/x-raw ! queue ! clocksync ! audioconvert ! "
      "audioresample ! audio/x-raw,rate=8000,channels=1 ! mulawenc name=out0"},
@@ -85,8 +89,8 @@ TEST_CASE("ffmpeg: values go2rtc would hand to ffmpeg blindly are refused with a
   };
   const bad cases[] = {
       {"ffmpeg:cam#video=vp9", "ffmpeg: unknown #video=vp9 (h264, h265, mjpeg or copy)"},
-      {"ffmpeg:cam#audio=mp3", "ffmpeg: unknown #audio=mp3 (opus, aac, pcma, pcmu or copy)"},
-      {"ffmpeg:cam#audio=-c:a libfdk_aac", "ffmpeg: unknown #audio=-c:a libfdk_aac (opus, aac, pcma, pcmu or copy)"},
+      {"ffmpeg:cam#audio=mp3", "ffmpeg: unknown #audio=mp3 (opus, aac, pcma, pcmu, pcm or copy)"},
+      {"ffmpeg:cam#audio=-c:a libfdk_aac", "ffmpeg: unknown #audio=-c:a libfdk_aac (opus, aac, pcma, pcmu, pcm or copy)"},
       {"ffmpeg:cam#audio=pcma/100", "ffmpeg: #audio=pcma/100: the rate must be 8000..48000"},
       {"ffmpeg:cam#audio=opus/44100", "ffmpeg: #audio=opus/RATE: the rate must be 8000, 12000, 16000, 24000 or 48000"},
       {"ffmpeg:cam#video=h264#width=wide", "ffmpeg: #width must be 16..7680"},
@@ -125,6 +129,7 @@ TEST_CASE("what an ffmpeg: source encodes, per media, as an RTP encoding name (w
   CHECK(transcode_makes("ffmpeg:camera.x#video=mjpeg", "audio").empty());
   CHECK(transcode_makes("ffmpeg:camera.x#video=h264#audio=pcma", "audio") == "PCMA");
   CHECK(transcode_makes("ffmpeg:camera.x#audio=pcmu/16000", "audio") == "PCMU");
+  CHECK(transcode_makes("ffmpeg:camera.x#audio=pcm", "audio") == "L16");
   CHECK(transcode_makes("ffmpeg:camera.x", "audio").empty());  // copied, not made
   CHECK(transcode_makes("ffmpeg:camera.x#audio=vorbis", "audio").empty());  // refused source
   CHECK(transcode_makes("rtsp://h/s", "audio").empty());

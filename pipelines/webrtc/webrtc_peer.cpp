@@ -188,10 +188,10 @@ bool webrtc_peer::finish_answer(const std::vector<offered_media>& media, const i
     error.text = "webrtc: no ICE candidates in time";
     return false;
   }
-  // The peer's time to connect counts from the answer, not from the offer: under
-  // ASan with 20 sessions at once, gathering plus ICE and DTLS once took longer than
-  // a grace counted from the offer, and the browser was left checking a session
-  // that had already ended. ICE failing still ends it at once (on_state).
+  // The peer's time to connect counts from the answer, not from the offer: counted
+  // from the offer, a slow gathering on a loaded machine (ASan, 20 sessions at once)
+  // ate into it, and once a browser was left checking, most likely against a session
+  // that had already ended. ICE failing still ends a session at once (on_state).
   watch_->last_rtcp.store(now_ns() + connect_grace_ns);
   return true;
 }

@@ -39,7 +39,7 @@ daemon_process::daemon_process(const std::string& yaml, std::string d) : dir(std
   f << "# written by the test fixture\n"
        "api:\n  listen: \"127.0.0.1:0\"\n"
        "rtsp:\n  listen: \"127.0.0.1:0\"\n"
-    << (yaml.find("webrtc:") == std::string::npos  // a test's own webrtc section replaces this one
+    << (yaml.rfind("webrtc:", 0) != 0 && yaml.find("\nwebrtc:") == std::string::npos  // a test's own section replaces it
             ? "webrtc:\n  listen: \":0\"\n"  // any port; libnice announces no loopback candidate to filter on
             : "")
     << "switchyard:\n  ctl_listen: \"127.0.0.1:0\"\n  linger: 2s\n  start_timeout: 8s\n"

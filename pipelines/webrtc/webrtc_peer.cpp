@@ -112,8 +112,11 @@ void echo_offered_fmtp(GstSDPMessage* sdp, const std::vector<offered_media>& med
 
 }  // namespace
 
-// How long a peer has to connect (ICE, DTLS, its first RTCP) after the answer.
-constexpr long long connect_grace_ns = 10'000'000'000;
+// How long a peer has to connect (ICE, DTLS, its first RTCP) after the answer. A
+// peer that closes before its first RTCP report is only noticed when this runs out
+// (a viewer that leaves at its first frame): 10 s kept 10 such viewers sending for
+// seconds after they left (webrtc_bench: 8.4-9.6 % CPU against 2.8 % with 5 s).
+constexpr long long connect_grace_ns = 5'000'000'000;
 
 std::chrono::milliseconds peer_silence(const std::vector<offered_media>& media) {
   for (auto& m : media)

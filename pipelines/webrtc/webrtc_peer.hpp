@@ -41,7 +41,7 @@ class webrtc_peer {
   };
 
   /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and RTCP. The
-  /// peer counts as gone after `silence` without RTCP (and 10 s after the answer for connecting).
+  /// peer counts as gone after `silence` without RTCP (counted from 5 s after the answer: time to connect).
   webrtc_peer(GstElement* webrtcbin, const ice_config& ice, std::chrono::milliseconds silence);
   ~webrtc_peer();
   webrtc_peer(const webrtc_peer&) = delete;

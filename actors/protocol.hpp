@@ -121,6 +121,36 @@ struct list_row {
   std::string alias_of;
 };
 
+/// Every stream as GET /api/streams lists it, handed out by the registry without
+/// making a row per stream: `chunks` are the registry's own immutable runs of rows
+/// (sorted by name, without status; a change copies one run of at most 128 rows), and
+/// `awake` the rows of streams that have a status, made at the call. Listing 10,000
+/// streams costs the registry a pointer per run and a row per awake stream.
+using list_chunk = std::shared_ptr<const std::vector<list_row>>;
+struct list_snapshot {
+  std::vector<list_chunk> chunks;
+  std::vector<list_row> awake;  // sorted by name; each replaces the chunk row of its name
+
+  /// Calls f(const list_row&) for every stream, in name order.
+  template <class F>
+  void for_each(F&& f) const {
+    auto a = awake.begin();
+    for (auto& chunk : chunks)
+      for (auto& row : *chunk) {
+        while (a != awake.end() && a->name < row.name) ++a;
+        if (a != awake.end() && a->name == row.name)
+          f(*a++);
+        else
+          f(row);
+      }
+  }
+  size_t size() const {
+    size_t n = 0;
+    for (auto& chunk : chunks) n += chunk->size();
+    return n;
+  }
+};
+
 /// Where a change request comes from: decides persistence and which schemes are allowed.
 enum class origin : uint8_t {
   api = 0,     // HTTP PUT/DELETE or yardctl: validated strictly, persisted
@@ -264,7 +294,7 @@ using stream_actor = caf::typed_actor<
 // delete:    remove a stream (acknowledged even when unknown, as go2rtc does); its
 //            aliases go with it.
 // list:      every stream, ordered by name.
-// listrows:  the same as list_rows (local only: the HTTP API's list).
+// listrows:  the same as a list_snapshot (local only: the HTTP API's list).
 // get:       one stream; errc::not_found when unknown.
 // lookup:    the stream's actor (an alias's target's), for consumers that attach.
 // preload:   keep (true) or stop keeping (false) a stream's source running without viewers.
@@ -283,7 +313,7 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<caf::put_atom, put_request, deadline>::with<change_ack>,
     caf::replies_to<caf::delete_atom, std::string, origin, deadline>::with<change_ack>,
     caf::replies_to<list_atom>::with<std::vector<stream_info>>,
-    caf::replies_to<list_rows_atom>::with<std::vector<list_row>>,
+    caf::replies_to<list_rows_atom>::with<list_snapshot>,
     caf::replies_to<caf::get_atom, std::string>::with<stream_info>,
     caf::replies_to<lookup_atom, std::string>::with<stream_actor>,
     caf::replies_to<publish_atom, std::string>::with<stream_actor>,
@@ -313,4 +343,4 @@ void register_protocol(caf::actor_system_config& cfg);
 // Local-only messages: they hold pointers into this process's data plane.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::lease)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::source_event)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<sy::list_row>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sy::list_snapshot)

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <set>
 
+#include "actors/registry/list_index.hpp"
 #include "actors/stream_actor.hpp"
 #include "pipelines/scheme_table.hpp"
 #include "pipelines/source_uri.hpp"
@@ -48,6 +49,12 @@ struct registry_state {
   // target -> its aliases: deleting or replacing a stream finds its aliases without
   // walking every name (10,000 streams would make each change cost that walk).
   std::unordered_map<std::string, std::set<std::string>> aliases;
+  // GET /api/streams's rows, built on the first list and kept in step with every
+  // change from then on (a daemon nobody lists pays nothing for it), and the streams
+  // that have a status, whose rows are made at each list.
+  list_index rows;
+  bool rows_built = false;
+  std::set<std::string> awake_names;
   std::vector<stream_listener> listeners;
   uint64_t seq = 0;
 
@@ -168,9 +175,11 @@ struct registry_state {
       if (change == stream_event::removed) streams.erase(alias);
       else if (!retarget.empty()) streams[alias].alias_of = retarget;
     }
-    if (change == stream_event::removed) return;
-    auto& kept = aliases[retarget.empty() ? name : retarget];
-    kept.insert(names.begin(), names.end());
+    if (change != stream_event::removed) {
+      auto& kept = aliases[retarget.empty() ? name : retarget];
+      kept.insert(names.begin(), names.end());
+    }
+    for (auto& alias : names) sync_row(alias);
   }
 
   // Forgets that `e` (named `name`) is an alias, if it is one.
@@ -195,12 +204,15 @@ struct registry_state {
     retire(it->second);
     unlink_alias(name, it->second);
     streams.erase(it);
+    awake_names.erase(name);
+    sync_row(name);
     notify(stream_event::removed, name);
     follow_aliases(name, stream_event::removed);
   }
 
   stream_actor launch(const std::string& name, entry& e) {
     if (!e.awake) e.awake = std::make_unique<awake_state>();
+    awake_names.insert(name);
     e.awake->status.since_ms = now_ms();
     e.awake->hub = std::make_shared<track_hub>();
     auto stream = spawn_stream(self->system(), name, *e.sources, e.preload, cfg.stream, self->address(), e.awake->hub);
@@ -249,6 +261,7 @@ struct registry_state {
       e.preload = it->second.preload;
       retire(it->second);
       unlink_alias(req.name, it->second);
+      awake_names.erase(req.name);  // the new entry has no status until it wakes
     }
     if (!target.empty()) {
       e.alias_of = target;
@@ -259,6 +272,7 @@ struct registry_state {
       if (e.preload) e.stream = launch(req.name, e);
     }
     streams[req.name] = std::move(e);
+    sync_row(req.name);
     notify(ack.existed ? stream_event::replaced : stream_event::added, req.name);
     // Aliases of a replaced stream follow it (to the new target if it became an alias).
     if (ack.existed) follow_aliases(req.name, stream_event::replaced, target);
@@ -283,6 +297,7 @@ struct registry_state {
     auto target = it->second.alias_of.empty() ? name : it->second.alias_of;  // an alias preloads its stream
     auto& e = *resolve(name);
     e.preload = on;
+    sync_rows(target);
     if (on) wake(target, e);  // spawned with preload on, or told now
     if (e.stream) caf::anon_send(e.stream, preload_atom::value, on);
     change_ack ack{++seq, name, true};
@@ -295,6 +310,8 @@ struct registry_state {
   // from being returned).
   std::vector<std::string> on_load(std::vector<put_request>& puts, const std::vector<std::string>& preloads) {
     std::vector<std::string> refused;
+    rows_built = false;  // rebuilt in one pass on the next list, not a run copy per stream
+    rows.clear();
     auto check = [&](const std::string& name, const caf::result<change_ack>& r) {
       if (r.flag == caf::rt_error) refused.push_back(name + ": " + error_text(r.err));
     };
@@ -342,13 +359,30 @@ struct registry_state {
     return {name, sources_of(*target), target->preload, live_status(*target), e.alias_of};
   }
 
-  list_row row(const std::string& name, const entry& e) {
+  list_row row(const std::string& name, const entry& e, bool with_status) {
     static const source_list none = std::make_shared<const std::vector<std::string>>();
     const entry* s = e.alias_of.empty() ? &e : resolve(name);
     if (!s) return {name, none, false, 0, nullptr, e.alias_of};
     list_row r{name, s->sources, s->preload, s->since_ms, nullptr, e.alias_of};
-    if (s->awake) r.status = std::make_shared<const stream_status>(live_status(*s));
+    if (with_status && s->awake) r.status = std::make_shared<const stream_status>(live_status(*s));
     return r;
+  }
+
+  // Brings the list's row of `name` (and with sync_rows, of its aliases, which show
+  // its sources) in step with `streams`, once the rows are built.
+  void sync_row(const std::string& name) {
+    if (!rows_built) return;
+    auto it = streams.find(name);
+    if (it == streams.end())
+      rows.erase(name);
+    else
+      rows.put(row(name, it->second, false));
+  }
+  void sync_rows(const std::string& name) {
+    sync_row(name);
+    auto found = aliases.find(name);
+    if (found != aliases.end())
+      for (auto& alias : found->second) sync_row(alias);
   }
 
   std::vector<stream_info> on_list() {
@@ -358,10 +392,24 @@ struct registry_state {
     return out;
   }
 
-  std::vector<list_row> on_list_rows() {
-    std::vector<list_row> out;
-    out.reserve(streams.size());
-    for (auto& kv : streams) out.push_back(row(kv.first, kv.second));
+  list_snapshot on_list_rows() {
+    if (!rows_built) {
+      std::vector<list_row> all;
+      all.reserve(streams.size());
+      for (auto& kv : streams) all.push_back(row(kv.first, kv.second, false));
+      rows.assign(std::move(all));
+      rows_built = true;
+    }
+    list_snapshot out{rows.chunks(), {}};
+    for (auto& name : awake_names) {
+      auto it = streams.find(name);
+      if (it == streams.end()) continue;
+      out.awake.push_back(row(name, it->second, true));
+      auto found = aliases.find(name);
+      if (found != aliases.end())
+        for (auto& alias : found->second) out.awake.push_back(row(alias, streams.at(alias), true));
+    }
+    std::sort(out.awake.begin(), out.awake.end(), [](const list_row& a, const list_row& b) { return a.name < b.name; });
     return out;
   }
 
@@ -385,6 +433,7 @@ struct registry_state {
       e.since_ms = now_ms();
       e.published = true;
       streams[name] = std::move(e);
+      sync_row(name);
       notify(stream_event::added, name);
     }
     return wake(target_name(name), *resolve(name));

@@ -31,7 +31,7 @@ void send_ack(httplib::Response& res, const caf::expected<change_ack>& ack) {
 
 void get_streams(const api_context& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!req.has_param("src")) {
-    auto all = call_registry<std::vector<list_row>>(ctx, list_rows_atom::value);
+    auto all = call_registry<list_snapshot>(ctx, list_rows_atom::value);
     if (!all) return send_error(res, all.error());
     res.body = streams_json(*all);  // moved, not copied: 1.5 MB at 10,000 streams
     return res.set_header("Content-Type", "application/json");
@@ -66,13 +66,13 @@ void delete_stream(const api_context& ctx, const httplib::Request& req, httplib:
 }
 
 void get_preload(const api_context& ctx, httplib::Response& res) {
-  auto all = call_registry<std::vector<list_row>>(ctx, list_rows_atom::value);
+  auto all = call_registry<list_snapshot>(ctx, list_rows_atom::value);
   if (!all) return send_error(res, all.error());
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
-  for (auto& s : *all) {
-    if (!s.preload) continue;
+  all->for_each([&](const list_row& s) {
+    if (!s.preload) return;
     w.Key(s.name.c_str(), rapidjson::SizeType(s.name.size()));
     w.StartObject();
     w.Key("consumer");
@@ -83,7 +83,7 @@ void get_preload(const api_context& ctx, httplib::Response& res) {
     w.Key("query");
     w.String("video&audio");
     w.EndObject();
-  }
+  });
   w.EndObject();
   res.set_content(buf.GetString(), "application/json");
 }

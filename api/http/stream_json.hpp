@@ -14,7 +14,7 @@ std::string stream_json(const stream_info& info);
 
 /// All streams as {name: object}, compact (GET /api/streams).
 std::string streams_json(const std::vector<stream_info>& all);
-std::string streams_json(const std::vector<list_row>& all);
+std::string streams_json(const list_snapshot& all);
 
 /// go2rtc's media line, e.g. "video, recvonly, H264" or "audio, recvonly, OPUS/48000/2".
 std::string media_line(const track_info& t);

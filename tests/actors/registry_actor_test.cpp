@@ -5,6 +5,7 @@
 #include "actors/stream_client.hpp"
 #include "tests/support/actor_fixture.hpp"
 
+#include <random>
 #include <thread>
 
 using namespace sy;
@@ -22,6 +23,35 @@ std::vector<std::string> names(blocking_calls& calls, const registry_actor& reg)
   auto all = ask<std::vector<stream_info>>(calls, reg, list_atom::value);
   for (auto& s : *all) out.push_back(s.name);
   return out;
+}
+
+// GET /api/streams's rows, in order.
+std::vector<list_row> list_rows(blocking_calls& calls, const registry_actor& reg) {
+  auto snapshot = ask<list_snapshot>(calls, reg, list_rows_atom::value);
+  REQUIRE(snapshot);
+  std::vector<list_row> out;
+  snapshot->for_each([&](const list_row& r) { out.push_back(r); });
+  CHECK(out.size() == snapshot->size());
+  return out;
+}
+
+// The list's rows say what the stream_infos (yardctl's list, made from the registry's
+// own entries) say, status aside.
+void check_rows_match(const std::vector<list_row>& rows, const std::vector<stream_info>& infos) {
+  REQUIRE(rows.size() == infos.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto& r = rows[i];
+    auto& s = infos[i];
+    CAPTURE(s.name);
+    CHECK(r.name == s.name);
+    REQUIRE(r.sources);
+    CHECK(*r.sources == s.sources);
+    CHECK(r.preload == s.preload);
+    CHECK(r.alias_of == s.alias_of);
+    // A woken stream's status moves between the two calls (its source connects, fails);
+    // one never woken has only its creation time.
+    if (!r.status) CHECK(r.since_ms == s.status.since_ms);
+  }
 }
 
 }  // namespace
@@ -354,35 +384,66 @@ TEST_CASE("the list rows say what the list says, share the registry's sources un
   REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("other", {"test:", "test:?fps=5"}), deadline{}));
   REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value,
                           put_request{"door", {"cam"}, origin::patch, put_mode::upsert}, deadline{}));
-  auto rows = ask<std::vector<list_row>>(env.calls, reg, list_rows_atom::value);
+  auto rows = list_rows(env.calls, reg);
   auto infos = ask<std::vector<stream_info>>(env.calls, reg, list_atom::value);
-  REQUIRE(rows);
   REQUIRE(infos);
-  REQUIRE(rows->size() == infos->size());
-  for (size_t i = 0; i < rows->size(); ++i) {
-    auto& r = (*rows)[i];
-    auto& s = (*infos)[i];
-    CAPTURE(s.name);
-    CHECK(r.name == s.name);
-    REQUIRE(r.sources);
-    CHECK(*r.sources == s.sources);
-    CHECK(r.preload == s.preload);
-    CHECK(r.alias_of == s.alias_of);
-    CHECK(r.status == nullptr);  // nobody looked these up: no status, only their time
-    CHECK(r.since_ms == s.status.since_ms);
-  }
+  check_rows_match(rows, *infos);
+  for (auto& r : rows) CHECK(r.status == nullptr);  // nobody looked these up: no status, only their time
   // Unchanged streams hand out the same list; a changed one a new one.
-  auto again = ask<std::vector<list_row>>(env.calls, reg, list_rows_atom::value);
-  CHECK((*again)[0].sources == (*rows)[0].sources);
+  auto again = list_rows(env.calls, reg);
+  CHECK(again[0].sources == rows[0].sources);
   REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put("cam", {"test:?size=320x240"}), deadline{}));
   REQUIRE(ask<stream_actor>(env.calls, reg, lookup_atom::value, std::string{"other"}));
-  auto changed = ask<std::vector<list_row>>(env.calls, reg, list_rows_atom::value);
-  CHECK((*changed)[0].sources != (*rows)[0].sources);
-  CHECK(*(*changed)[0].sources == std::vector<std::string>{"test:?size=320x240"});
-  CHECK(*(*changed)[1].sources == std::vector<std::string>{"test:?size=320x240"});  // the alias follows
-  CHECK((*rows)[0].sources->front() == "test:?size=160x120");  // a list already out is never changed
-  REQUIRE((*changed)[2].status);  // woken by the lookup: it has a status now
-  CHECK((*changed)[2].status->state == stream_state::idle);
+  auto changed = list_rows(env.calls, reg);
+  CHECK(changed[0].sources != rows[0].sources);
+  CHECK(*changed[0].sources == std::vector<std::string>{"test:?size=320x240"});
+  CHECK(*changed[1].sources == std::vector<std::string>{"test:?size=320x240"});  // the alias follows
+  CHECK(rows[0].sources->front() == "test:?size=160x120");  // a list already out is never changed
+  REQUIRE(changed[2].status);  // woken by the lookup: it has a status now
+  CHECK(changed[2].status->state == stream_state::idle);
+  caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("the list's rows follow random puts, aliases, preloads, wakes and deletes over hundreds of names") {
+  test::actor_env env;
+  auto reg = spawn_registry(env.sys, {});
+  std::mt19937 random{11};
+  auto name = [&] { return "s" + std::to_string(random() % 300); };
+  // Sources that fail at once: a preloaded or woken stream costs a refused connection.
+  const std::string nowhere = "rtsp://127.0.0.1:1/";
+  // A first list builds the rows; every change after it keeps them in step.
+  for (int i = 0; i < 150; ++i)
+    REQUIRE(ask<change_ack>(env.calls, reg, caf::put_atom::value, put(name(), {nowhere + std::to_string(i)}),
+                            deadline{}));
+  CHECK_FALSE(list_rows(env.calls, reg).empty());
+  for (int step = 0; step < 1500; ++step) {
+    auto n = name();
+    switch (random() % 8) {
+      case 0:
+      case 1:
+      case 2:
+        ask<change_ack>(env.calls, reg, caf::put_atom::value, put(n, {nowhere + std::to_string(step)}),
+                        deadline{});
+        break;
+      case 3:  // an alias of another name, when that one is a stream (else refused or a source)
+        ask<change_ack>(env.calls, reg, caf::put_atom::value,
+                        put_request{n, {name()}, origin::patch, put_mode::upsert}, deadline{});
+        break;
+      case 4:
+      case 5:
+        ask<change_ack>(env.calls, reg, caf::delete_atom::value, n, origin::api, deadline{});
+        break;
+      case 6:
+        ask<change_ack>(env.calls, reg, preload_atom::value, n, random() % 2 == 0, origin::api, deadline{});
+        break;
+      default:
+        if (random() % 4 == 0) ask<stream_actor>(env.calls, reg, lookup_atom::value, n);
+    }
+    if (step % 100 != 99) continue;
+    auto infos = ask<std::vector<stream_info>>(env.calls, reg, list_atom::value);
+    REQUIRE(infos);
+    check_rows_match(list_rows(env.calls, reg), *infos);
+  }
   caf::anon_send_exit(reg, caf::exit_reason::user_shutdown);
 }
 

@@ -45,7 +45,10 @@ std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_not
   };
   self->hub_ = hub;
   self->source_ = source_pipeline::adopt(pipeline, std::move(hub), forward, accepted, error.text);
-  if (!self->source_) return error.fail(error.text), nullptr;
+  if (!self->source_) {
+    error.server = true;  // adopt() wrote the text
+    return nullptr;
+  }
   if (!self->peer_->set_offer(offer, error)) return nullptr;
   // Each m-line's transceiver receives the codec chosen for it (the offer's payload
   // type); a browser would otherwise send its first preference, VP8.

@@ -48,8 +48,8 @@ void connect_watch(gpointer instance, const char* signal, GCallback cb, const wa
                         [](gpointer data, GClosure*) { delete static_cast<watch_ptr*>(data); }, GConnectFlags(0));
 }
 
-// The peer is gone when ICE fails or disconnects, or when its DTLS closes (a
-// browser's pc.close() sends close_notify: noticed at once, not after ICE's timeout).
+// The peer is gone when ICE fails or disconnects (or webrtcbin's own state says so;
+// a close_notify does not move it: see on_dtls_record).
 void on_state(GstElement* webrtc, GParamSpec*, gpointer data) {
   GstWebRTCICEConnectionState ice;
   GstWebRTCPeerConnectionState peer;
@@ -60,9 +60,9 @@ void on_state(GstElement* webrtc, GParamSpec*, gpointer data) {
     (*static_cast<watch_ptr*>(data))->gone.store(true);
 }
 
-// RTCP from the peer. libnice has no consent freshness and a browser's pc.close()
-// sends no BYE, so the peer's reports stopping is how a peer that left is noticed;
-// a BYE (or rtpbin's own timeout) ends it at once.
+// RTCP from the peer. libnice has no consent freshness, so a peer that vanished
+// without closing (a crash, a lost network) is noticed by its reports stopping; a
+// BYE (or rtpbin's own timeout) ends it at once.
 void on_rtcp_gone(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->gone.store(true); }
 void on_rtcp(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->last_rtcp.store(now_ns()); }
 
@@ -76,6 +76,38 @@ void watch_rtcp(GstElement* webrtc, const watch_ptr& w) {
       connect_watch(child, "on-ssrc-active", G_CALLBACK(on_rtcp), w);
       connect_watch(child, "on-bye-ssrc", G_CALLBACK(on_rtcp_gone), w);
       connect_watch(child, "on-timeout", G_CALLBACK(on_rtcp_gone), w);
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(it);
+}
+
+// A DTLS alert record from the peer (content type 21): after the handshake, the
+// close_notify a browser's pc.close() sends. webrtcbin (1.22) logs it and changes
+// no state, so the peer's leaving is read off the wire, at once, instead of after
+// its RTCP has been silent for seconds. (DTLS 1.2 shows the record type in clear;
+// GStreamer's OpenSSL speaks no DTLS 1.3.)
+GstPadProbeReturn on_dtls_record(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  guint8 type = 0;
+  if (buffer && gst_buffer_extract(buffer, 0, &type, 1) == 1 && type == 21)
+    (*static_cast<watch_ptr*>(data))->gone.store(true);
+  return GST_PAD_PROBE_OK;
+}
+
+void watch_dtls(GstElement* webrtc, const watch_ptr& w) {
+  GstIterator* it = gst_bin_iterate_recurse(GST_BIN(webrtc));
+  GValue item = G_VALUE_INIT;
+  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+    auto* child = GST_ELEMENT(g_value_get_object(&item));
+    auto* factory = gst_element_get_factory(child);
+    if (factory && std::string{GST_OBJECT_NAME(factory)} == "dtlsdec") {
+      if (auto* sink = gst_element_get_static_pad(child, "sink")) {
+        gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, on_dtls_record, new watch_ptr(w),
+                          [](gpointer data) { delete static_cast<watch_ptr*>(data); });
+        gst_object_unref(sink);
+      }
     }
     g_value_reset(&item);
   }
@@ -164,6 +196,7 @@ bool webrtc_peer::finish_answer(const std::vector<offered_media>& media, const i
   bool ok = set_description(webrtc_, "set-local-description", local, error.text);
   gst_webrtc_session_description_free(local);
   if (!ok) return false;
+  watch_dtls(webrtc_, watch_);  // its transports exist once both descriptions are set
 
   // Every candidate in the answer (no trickle in go2rtc's JSON API, nor in WHIP/WHEP
   // here). A gathering that has not completed in time (seen once in 300 sessions

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -121,32 +122,66 @@ struct list_row {
   std::string alias_of;
 };
 
+/// A run of GET /api/streams's rows (sorted by name, without status), immutable once
+/// made, with its JSON text made once on first use and shared by every list until
+/// the run changes (a change makes a new run).
+class list_chunk_rows {
+ public:
+  explicit list_chunk_rows(std::vector<list_row> r) : rows(std::move(r)) {}
+  const std::vector<list_row> rows;
+  /// The rows as `render(rows)` writes them, rendered by the first caller.
+  template <class Render>
+  const std::string& text(Render&& render) const {
+    std::call_once(once_, [&] { text_ = render(rows); });
+    return text_;
+  }
+
+ private:
+  mutable std::once_flag once_;
+  mutable std::string text_;
+};
+
 /// Every stream as GET /api/streams lists it, handed out by the registry without
 /// making a row per stream: `chunks` are the registry's own immutable runs of rows
-/// (sorted by name, without status; a change copies one run of at most 128 rows), and
-/// `awake` the rows of streams that have a status, made at the call. Listing 10,000
-/// streams costs the registry a pointer per run and a row per awake stream.
-using list_chunk = std::shared_ptr<const std::vector<list_row>>;
+/// (a change copies one run of at most 128 rows), and `awake` the rows of streams
+/// that have a status, made at the call. Listing 10,000 streams costs the registry a
+/// pointer per run and a row per awake stream.
+using list_chunk = std::shared_ptr<const list_chunk_rows>;
 struct list_snapshot {
   std::vector<list_chunk> chunks;
   std::vector<list_row> awake;  // sorted by name; each replaces the chunk row of its name
 
+  /// In name order: on_run(const list_chunk_rows&) for each run no awake row falls
+  /// in, on_row(const list_row&) for every row of the others.
+  template <class Run, class Row>
+  void visit(Run&& on_run, Row&& on_row) const {
+    auto a = awake.begin();
+    for (auto& chunk : chunks) {
+      auto& rows = chunk->rows;
+      while (a != awake.end() && a->name < rows.front().name) ++a;
+      if (a == awake.end() || rows.back().name < a->name) {
+        on_run(*chunk);
+        continue;
+      }
+      for (auto& row : rows) {
+        while (a != awake.end() && a->name < row.name) ++a;
+        if (a != awake.end() && a->name == row.name)
+          on_row(*a++);
+        else
+          on_row(row);
+      }
+    }
+  }
   /// Calls f(const list_row&) for every stream, in name order.
   template <class F>
   void for_each(F&& f) const {
-    auto a = awake.begin();
-    for (auto& chunk : chunks)
-      for (auto& row : *chunk) {
-        while (a != awake.end() && a->name < row.name) ++a;
-        if (a != awake.end() && a->name == row.name)
-          f(*a++);
-        else
-          f(row);
-      }
+    visit([&](const list_chunk_rows& run) {
+      for (auto& row : run.rows) f(row);
+    }, f);
   }
   size_t size() const {
     size_t n = 0;
-    for (auto& chunk : chunks) n += chunk->size();
+    for (auto& chunk : chunks) n += chunk->rows.size();
     return n;
   }
 };

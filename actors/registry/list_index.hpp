@@ -13,7 +13,7 @@ namespace sy {
 
 class list_index {
  public:
-  explicit list_index(size_t chunk_rows = 64) : chunk_rows_(chunk_rows < 1 ? 1 : chunk_rows) {}
+  explicit list_index(size_t chunk_rows = 16) : chunk_rows_(chunk_rows < 1 ? 1 : chunk_rows) {}
 
   /// Replaces every row with `rows`, which must be sorted by name without repeats.
   void assign(std::vector<list_row> rows);

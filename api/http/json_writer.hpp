@@ -43,6 +43,10 @@ class json_writer {
     escaped(s, n);
     out_ += '"';
   }
+  /// Object members written before, `"a":{..},"b":{..}` (nothing if empty).
+  void Members(const std::string& text) {
+    if (!text.empty()) raw(text.data(), text.size());
+  }
   void Null() { raw("null", 4); }
   void Bool(bool b) { b ? raw("true", 4) : raw("false", 5); }
   void Uint(unsigned v) { Uint64(v); }

@@ -247,31 +247,44 @@ std::string stream_json(const stream_info& info) {
   return buf.GetString();
 }
 
-// Every row through `for_each(f)`; `count` sizes the body (a stream nobody watches
-// takes about 150 bytes).
-template <class ForEach>
-std::string write_list(size_t count, ForEach&& for_each) {
+std::string streams_json(const std::vector<stream_info>& all) {
   std::string out;
-  out.reserve(count * 192 + 2);
+  out.reserve(all.size() * 192 + 2);  // a stream nobody watches takes about 150 bytes
   json_writer w{out};
   iso_time since;
   w.StartObject();
-  for_each([&](auto& row) {
-    w.Key(row.name.c_str(), row.name.size());
-    write_stream(w, view(row), since);
-  });
+  for (auto& s : all) {
+    w.Key(s.name.c_str(), s.name.size());
+    write_stream(w, view(s), since);
+  }
   w.EndObject();
   return out;
 }
 
-std::string streams_json(const std::vector<stream_info>& all) {
-  return write_list(all.size(), [&](auto&& f) {
-    for (auto& row : all) f(row);
-  });
-}
-
+// A run of rows nobody has woken is written once, as members, and its text shared by
+// every list until the run changes: a list of 10,000 idle streams copies about 80
+// texts instead of writing 10,000 rows.
 std::string streams_json(const list_snapshot& all) {
-  return write_list(all.size(), [&](auto&& f) { all.for_each(f); });
+  std::string out;
+  out.reserve(all.size() * 160 + 2);
+  json_writer w{out};
+  iso_time since;
+  auto write_row = [&](json_writer& to, const list_row& row) {
+    to.Key(row.name.c_str(), row.name.size());
+    write_stream(to, view(row), since);
+  };
+  auto members = [&](const std::vector<list_row>& rows) {
+    std::string text;
+    text.reserve(rows.size() * 160);
+    json_writer run{text};
+    for (auto& row : rows) write_row(run, row);
+    return text;
+  };
+  w.StartObject();
+  all.visit([&](const list_chunk_rows& run) { w.Members(run.text(members)); },
+            [&](const list_row& row) { write_row(w, row); });
+  w.EndObject();
+  return out;
 }
 
 }  // namespace sy

@@ -17,8 +17,8 @@ list_row row(const std::string& name, const std::string& source) {
 std::vector<std::pair<std::string, std::string>> rows_of(const list_index& index) {
   std::vector<std::pair<std::string, std::string>> out;
   for (auto& chunk : index.chunks()) {
-    REQUIRE_FALSE(chunk->empty());
-    for (auto& r : *chunk) {
+    REQUIRE_FALSE(chunk->rows.empty());
+    for (auto& r : chunk->rows) {
       if (!out.empty()) REQUIRE(out.back().first < r.name);
       out.emplace_back(r.name, r.sources->front());
     }
@@ -45,7 +45,7 @@ TEST_CASE("the list index keeps every row sorted in bounded runs through random 
     if (step % 250 != 0) continue;
     auto got = rows_of(index);
     CHECK(got == std::vector<std::pair<std::string, std::string>>(expected.begin(), expected.end()));
-    for (auto& chunk : index.chunks()) CHECK(chunk->size() <= 8);
+    for (auto& chunk : index.chunks()) CHECK(chunk->rows.size() <= 8);
   }
   CHECK(rows_of(index) == std::vector<std::pair<std::string, std::string>>(expected.begin(), expected.end()));
 }
@@ -63,7 +63,7 @@ TEST_CASE("a change copies only its run; runs handed out before it never change"
   int replaced = 0;
   for (size_t i = 0; i < after.size(); ++i) replaced += after[i] != before[i];
   CHECK(replaced == 1);
-  CHECK(before[3]->front().sources->front() == "test:");  // the old run is untouched
+  CHECK(before[3]->rows.front().sources->front() == "test:");  // the old run is untouched
   index.erase("nothing");
   CHECK(index.chunks() == after);
   index.erase("a");

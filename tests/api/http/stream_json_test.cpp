@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/registry/list_index.hpp"
 #include "api/http/stream_json.hpp"
 
 using namespace sy;
@@ -57,4 +58,47 @@ TEST_CASE("one stream renders the same object as its entry in the list") {
   REQUIRE_FALSE(single.HasParseError());
   REQUIRE_FALSE(list.HasParseError());
   CHECK(single == list["cam"]);
+}
+
+TEST_CASE("a list from the registry's runs says what the same streams' objects say, cached run texts or not") {
+  // Nine streams in runs of at most two rows; two are awake (a status of their own),
+  // so their runs are written row by row and the others from their cached text.
+  list_index index{1};
+  std::vector<list_row> rows;
+  std::vector<stream_info> infos;
+  for (int i = 0; i < 9; ++i) {
+    auto name = "cam" + std::to_string(i);
+    std::vector<std::string> sources{"rtsp://u:p@127.0.0.1:1/" + name};
+    rows.push_back({name, std::make_shared<const std::vector<std::string>>(sources), i == 4, 1700000000000 + i, nullptr,
+                    i == 7 ? "cam6" : ""});
+    infos.push_back(lazy(name, sources, 1700000000000 + i));
+    infos.back().preload = i == 4;
+    infos.back().alias_of = i == 7 ? "cam6" : "";
+  }
+  index.assign(rows);
+  list_snapshot snapshot{index.chunks(), {}};
+  for (int i : {2, 5}) {
+    stream_status st;
+    st.state = stream_state::running;
+    st.since_ms = 1800000000000 + i;
+    st.last_error = "woken " + std::to_string(i);
+    auto awake = rows[size_t(i)];
+    awake.status = std::make_shared<const stream_status>(st);
+    snapshot.awake.push_back(awake);
+    infos[size_t(i)].status = st;
+  }
+  auto expected_text = streams_json(infos);
+  rapidjson::Document expected;
+  expected.Parse(expected_text.c_str());
+  REQUIRE_FALSE(expected.HasParseError());
+  for (int pass = 0; pass < 2; ++pass) {  // the second from the runs' cached texts
+    CAPTURE(pass);
+    auto text = streams_json(snapshot);
+    rapidjson::Document got;
+    got.Parse(text.c_str());
+    REQUIRE_FALSE(got.HasParseError());
+    CHECK(got == expected);
+    CHECK(got.MemberCount() == 9);
+    CHECK(std::string(got["cam2"]["last_error"].GetString()) == "woken 2");
+  }
 }

@@ -66,21 +66,26 @@ void on_state(GstElement* webrtc, GParamSpec*, gpointer data) {
 void on_rtcp_gone(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->gone.store(true); }
 void on_rtcp(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->last_rtcp.store(now_ns()); }
 
-void watch_rtcp(GstElement* webrtc, const watch_ptr& w) {
-  GstIterator* it = gst_bin_iterate_elements(GST_BIN(webrtc));
+// Calls f(element) for each element of `it` made by factory `name`, then frees `it`.
+template <class F>
+void each_made_by(GstIterator* it, const char* name, F&& f) {
   GValue item = G_VALUE_INIT;
   while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
     auto* child = GST_ELEMENT(g_value_get_object(&item));
     auto* factory = gst_element_get_factory(child);
-    if (factory && std::string{GST_OBJECT_NAME(factory)} == "rtpbin") {
-      connect_watch(child, "on-ssrc-active", G_CALLBACK(on_rtcp), w);
-      connect_watch(child, "on-bye-ssrc", G_CALLBACK(on_rtcp_gone), w);
-      connect_watch(child, "on-timeout", G_CALLBACK(on_rtcp_gone), w);
-    }
+    if (factory && std::string{GST_OBJECT_NAME(factory)} == name) f(child);
     g_value_reset(&item);
   }
   g_value_unset(&item);
   gst_iterator_free(it);
+}
+
+void watch_rtcp(GstElement* webrtc, const watch_ptr& w) {
+  each_made_by(gst_bin_iterate_elements(GST_BIN(webrtc)), "rtpbin", [&](GstElement* rtpbin) {
+    connect_watch(rtpbin, "on-ssrc-active", G_CALLBACK(on_rtcp), w);
+    connect_watch(rtpbin, "on-bye-ssrc", G_CALLBACK(on_rtcp_gone), w);
+    connect_watch(rtpbin, "on-timeout", G_CALLBACK(on_rtcp_gone), w);
+  });
 }
 
 // A DTLS alert record from the peer (content type 21): after the handshake, the
@@ -97,22 +102,13 @@ GstPadProbeReturn on_dtls_record(GstPad*, GstPadProbeInfo* info, gpointer data) 
 }
 
 void watch_dtls(GstElement* webrtc, const watch_ptr& w) {
-  GstIterator* it = gst_bin_iterate_recurse(GST_BIN(webrtc));
-  GValue item = G_VALUE_INIT;
-  while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
-    auto* child = GST_ELEMENT(g_value_get_object(&item));
-    auto* factory = gst_element_get_factory(child);
-    if (factory && std::string{GST_OBJECT_NAME(factory)} == "dtlsdec") {
-      if (auto* sink = gst_element_get_static_pad(child, "sink")) {
-        gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, on_dtls_record, new watch_ptr(w),
-                          [](gpointer data) { delete static_cast<watch_ptr*>(data); });
-        gst_object_unref(sink);
-      }
+  each_made_by(gst_bin_iterate_recurse(GST_BIN(webrtc)), "dtlsdec", [&](GstElement* dtlsdec) {
+    if (auto* sink = gst_element_get_static_pad(dtlsdec, "sink")) {
+      gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, on_dtls_record, new watch_ptr(w),
+                        [](gpointer data) { delete static_cast<watch_ptr*>(data); });
+      gst_object_unref(sink);
     }
-    g_value_reset(&item);
-  }
-  g_value_unset(&item);
-  gst_iterator_free(it);
+  });
 }
 
 // The answer's H.264 fmtp says what the offer said for that payload type, when the

@@ -143,7 +143,7 @@ class list_chunk_rows {
 
 /// Every stream as GET /api/streams lists it, handed out by the registry without
 /// making a row per stream: `chunks` are the registry's own immutable runs of rows
-/// (a change copies one run of at most 128 rows), and `awake` the rows of streams
+/// (a change copies one run of at most 32 rows), and `awake` the rows of streams
 /// that have a status, made at the call. Listing 10,000 streams costs the registry a
 /// pointer per run and a row per awake stream.
 using list_chunk = std::shared_ptr<const list_chunk_rows>;

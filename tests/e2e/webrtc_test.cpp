@@ -471,6 +471,27 @@ TEST_CASE("bad WHIP requests get a clear error and leave no stream behind") {
   }
 }
 
+TEST_CASE("a viewer whose browser vanishes (Chromium killed, no close_notify) ends once its RTCP reports stop") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  std::string error;
+  auto result = b.evaluate(watch("cam", "json", 2), seconds(40), &error);
+  CAPTURE(error);
+  CAPTURE(result);
+  REQUIRE(number(result, "frames") > 0);
+  CHECK(stream_json(d, "cam").find("webrtc") != std::string::npos);
+  b.kill();
+  auto killed = steady_clock::now();
+  while (stream_json(d, "cam").find("webrtc") != std::string::npos && steady_clock::now() - killed < seconds(15))
+    std::this_thread::sleep_for(milliseconds(50));
+  MESSAGE("a vanished viewer ended " << duration_cast<milliseconds>(steady_clock::now() - killed).count()
+                                     << " ms after its browser was killed");
+  CHECK(stream_json(d, "cam").find("webrtc") == std::string::npos);
+  CHECK(consumers_gone(d, "cam"));
+}
+
 TEST_CASE("20 WebRTC viewers joining and leaving for 60 s leave no session, consumer, thread or fd behind") {
   daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
   auto pid = d.process->pid();

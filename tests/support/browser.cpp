@@ -56,6 +56,14 @@ browser::~browser() {
   run_process({"rm", "-rf", dir_}, std::chrono::seconds(30));
 }
 
+void browser::kill() {
+  page_.reset();
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait(std::chrono::seconds(10));
+  process_.reset();
+}
+
 std::string browser::call(const std::string& method, const std::string& params, std::chrono::milliseconds timeout) {
   int id = next_id_++;
   if (!page_ || !page_->send_text("{\"id\":" + std::to_string(id) + ",\"method\":\"" + method + "\",\"params\":" +

@@ -26,6 +26,9 @@ class browser {
   /// Runs `script` in every document loaded from now on, before its own scripts
   /// (e.g. to take a browser feature away); false if Chromium refused it.
   bool add_init_script(const std::string& script);
+  /// Kills Chromium at once (SIGKILL): its peers vanish without a word, as when a
+  /// tab crashes or a network goes. Nothing works on it afterwards.
+  void kill();
   /// Saves a PNG of the page to `path`; false if it could not.
   bool screenshot(const std::string& path);
 

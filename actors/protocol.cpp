@@ -77,6 +77,7 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<stream_event>("sy::stream_event");
   cfg.add_message_type<stream_actor>("sy::stream_actor");
   cfg.add_message_type<stream_listener>("sy::stream_listener");
+  cfg.add_message_type<webrtc_session_actor>("sy::webrtc_session_actor");
   cfg.add_error_category(category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
     auto out = std::string{"switchyard::"} + code_name(static_cast<errc>(code));
     if (ctx.match_elements<std::string>()) out += ": " + ctx.get_as<std::string>(0);

@@ -280,6 +280,7 @@ using xlinger_atom = caf::atom_constant<caf::atom("xlinger")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using unpublish_atom = caf::atom_constant<caf::atom("unpublish")>;
 using pubevent_atom = caf::atom_constant<caf::atom("pubevent")>;
+using candidate_atom = caf::atom_constant<caf::atom("candidate")>;
 
 // ---- stream listener (outputs that follow the name table, e.g. RTSP mounts) ----
 // changed: a stream was added, replaced (its old viewers are gone) or removed.
@@ -356,6 +357,24 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<preload_atom, std::string, bool, origin, deadline>::with<change_ack>,
     caf::reacts_to<subscribe_atom, stream_listener>,
     caf::replies_to<load_atom, std::vector<put_request>, std::vector<std::string>>::with<std::vector<std::string>>>;
+
+// ---- WebRTC session actor (one per WebRTC peer; local only) -------------------
+// candidate: a candidate the peer trickled ("candidate:...").
+// delete:    end the session (its Location was deleted).
+// Internal: tick, every 250 ms: whether the peer is still there.
+using webrtc_session_actor = caf::typed_actor<
+    caf::reacts_to<candidate_atom, std::string>,
+    caf::reacts_to<caf::delete_atom>,
+    caf::reacts_to<tick_atom>>;
+
+// ---- WebRTC sessions actor (one per HTTP API: the sessions by id) ------------
+// put:       name a new session: its id (what a WHEP or WHIP Location carries).
+// candidate: hand session `id` a trickled candidate; false if there is none.
+// delete:    end session `id`; false if there is none.
+using webrtc_sessions_actor = caf::typed_actor<
+    caf::replies_to<caf::put_atom, webrtc_session_actor>::with<std::string>,
+    caf::replies_to<candidate_atom, std::string, std::string>::with<bool>,
+    caf::replies_to<caf::delete_atom, std::string>::with<bool>>;
 
 // ---- config writer actor (owns the first config file) ------------------------
 // Only changes with origin::api are sent to it. Each reply comes once the change is

@@ -1,6 +1,7 @@
-// What HTTP route handlers share: the caller into the actors, the registry handle
-// and the daemon facts that GET /api reports, and the HLS session table (HLS has no
-// connection to hang a viewer on). Handlers hold no other state.
+// What HTTP route handlers share: the caller into the actors, the registry handle,
+// the daemon facts that GET /api reports, the HLS session table (HLS has no
+// connection to hang a viewer on) and the actor naming WebRTC sessions. Handlers hold
+// no other state.
 #pragma once
 
 #include <caf/all.hpp>
@@ -16,7 +17,6 @@
 namespace sy {
 
 class hls_sessions;
-class webrtc_sessions;
 
 struct api_context {
   blocking_calls* calls = nullptr;  // with the timeouts of every request
@@ -28,7 +28,7 @@ struct api_context {
   ice_config ice;                   // WebRTC sessions' ports and announced candidates
   std::function<void(int)> request_exit;  // POST /api/exit
   std::shared_ptr<hls_sessions> hls;      // HLS viewers by session id (made by http_server)
-  std::shared_ptr<webrtc_sessions> webrtc;  // WebRTC viewers and publishers by id (made by http_server)
+  webrtc_sessions_actor webrtc;             // WebRTC viewers and publishers by id (spawned by http_server)
 };
 
 /// A registry request with the request timeout.

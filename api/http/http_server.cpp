@@ -7,13 +7,13 @@
 
 #include "api/http/elastic_pool.hpp"
 #include "api/http/hls_sessions.hpp"
-#include "api/http/webrtc_sessions.hpp"
+#include "actors/webrtc_sessions_actor.hpp"
 
 namespace sy {
 
 http_server::http_server(api_context ctx, int threads) : ctx_(std::move(ctx)) {
   ctx_.hls = std::make_shared<hls_sessions>();
-  ctx_.webrtc = std::make_shared<webrtc_sessions>();
+  ctx_.webrtc = spawn_webrtc_sessions(ctx_.calls->system());
   // A request in progress or a live viewer holds a pool thread; an idle keep-alive
   // client holds none (it is parked). Threads come and go with the load (an idle
   // daemon keeps none).
@@ -66,6 +66,7 @@ void http_server::start() {
 void http_server::stop() {
   server_.close_all();
   if (thread_.joinable()) thread_.join();
+  caf::anon_send_exit(ctx_.webrtc, caf::exit_reason::user_shutdown);  // ends every WebRTC session
 }
 
 }  // namespace sy

@@ -45,8 +45,8 @@ void post_webrtc(const api_context& ctx, const httplib::Request& req, httplib::R
   }
   std::string answer, error;
   int status = 0;
-  auto id = publish ? ctx.webrtc->publish(ctx, req.get_param_value("dst"), offer, answer, status, error)
-                    : ctx.webrtc->open(ctx, req.get_param_value("src"), offer, answer, status, error);
+  auto id = publish ? open_webrtc_publisher(ctx, req.get_param_value("dst"), offer, answer, status, error)
+                    : open_webrtc_viewer(ctx, req.get_param_value("src"), offer, answer, status, error);
   if (id.empty()) return send_error(res, status, error);
   if (!whep) return res.set_content(answer_json(answer), "application/json");
   res.status = 201;
@@ -60,7 +60,9 @@ void add_webrtc_routes(httplib::Server& server, const api_context& ctx) {
   server.Post("/api/webrtc", [ctx](const httplib::Request& req, httplib::Response& res) { post_webrtc(ctx, req, res); });
   server.Delete("/api/webrtc", [ctx](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_param("id")) return send_error(res, 400, "webrtc: id is required");
-    if (!ctx.webrtc->close(req.get_param_value("id"))) return send_error(res, 404, "webrtc: no such session");
+    auto closed = close_webrtc_session(ctx, req.get_param_value("id"));
+    if (!closed) return send_error(res, http_status(closed.error()), "webrtc: " + error_text(closed.error()));
+    if (!*closed) return send_error(res, 404, "webrtc: no such session");
     res.status = 200;
   });
 }

@@ -7,7 +7,7 @@
 // ice_servers}) -> `webrtc` {type: answer, sdp}, then our candidates as
 // `webrtc/candidate`; the peer's `webrtc/candidate`s go to its viewer (kept until the
 // offer if they come first). A WebRTC viewer outlives the socket, as in go2rtc: it
-// ends when its peer leaves (webrtc_sessions). The upgrade takes the connection over from the
+// ends when its peer leaves (its session actor). The upgrade takes the connection over from the
 // HTTP server; the session runs on that connection's pool thread until the client
 // or the stream goes.
 #include <rapidjson/document.h>
@@ -111,7 +111,7 @@ class ws_session {
     if (src_.empty()) return (void)ws_.send_text(message("error", type + ": src is required"));
     std::string answer, error;
     int status = 0;
-    webrtc_id_ = ctx_.webrtc->open(ctx_, src_, offer, answer, status, error);
+    webrtc_id_ = open_webrtc_viewer(ctx_, src_, offer, answer, status, error);
     if (webrtc_id_.empty()) return (void)ws_.send_text(message("error", type + ": " + error));
     if (type == "webrtc/offer") {
       if (!ws_.send_text(message("webrtc/answer", answer))) return;
@@ -133,7 +133,7 @@ class ws_session {
     }
     for (auto& c : sdp_candidates(answer))
       if (!ws_.send_text(message("webrtc/candidate", c))) return;
-    for (auto& c : early_candidates_) ctx_.webrtc->add_candidate(webrtc_id_, c);
+    for (auto& c : early_candidates_) add_webrtc_candidate(ctx_, webrtc_id_, c);
     early_candidates_.clear();
   }
 
@@ -142,8 +142,9 @@ class ws_session {
       if (early_candidates_.size() < 64) early_candidates_.push_back(candidate);
       return;
     }
-    if (!ctx_.webrtc->add_candidate(webrtc_id_, candidate))
-      ws_.send_text(message("error", "webrtc/candidate: the session has ended"));
+    auto added = add_webrtc_candidate(ctx_, webrtc_id_, candidate);
+    if (!added) ws_.send_text(message("error", "webrtc/candidate: " + error_text(added.error())));
+    else if (!*added) ws_.send_text(message("error", "webrtc/candidate: the session has ended"));
   }
 
   // Attaches to the stream for output `type`; false after sending the error.

@@ -1,20 +1,14 @@
 #include "api/http/webrtc_sessions.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
+#include "actors/webrtc_session_actor.hpp"
 #include "api/http/http_status.hpp"
 #include "pipelines/codec_table.hpp"
 
 namespace sy {
-
-webrtc_sessions::session::~session() {
-  sender.reset();  // unsubscribes before the stream hears we left
-  receiver.reset();  // pushes nothing more
-  if (transcode.held.id) detach_stream(transcode);
-  if (!dst.empty()) unpublish_stream(registry, dst, att);
-  else detach_stream(att);  // ignores a session that never attached
-}
-
 namespace {
 
 // What a browser plays: Opus, PCMA, PCMU. A stream whose audio is none of them
@@ -42,23 +36,30 @@ std::string refuse(const answer_error& failed, int& status, std::string& error) 
   return {};
 }
 
+// Hands the answered peer to a session actor of its own and names it: the id, or ""
+// with `status` and `error` (the peer then ends at once).
+std::string start_session(const api_context& ctx, std::unique_ptr<webrtc_peer_parts> parts, int& status,
+                          std::string& error) {
+  auto session = spawn_webrtc_session(ctx.calls->system(), std::move(parts));
+  auto id = ctx.calls->call<std::string>(ctx.webrtc, ctx.calls->timeouts().request, caf::put_atom::value, session);
+  if (id) return *id;
+  caf::anon_send(session, caf::delete_atom::value);
+  status = http_status(id.error());
+  error = "webrtc: " + error_text(id.error());
+  return {};
+}
+
 }  // namespace
 
-webrtc_sessions::webrtc_sessions()
-    : table_(std::chrono::milliseconds(250),
-             [](const session& s, session_table<session>::clock::time_point, session_table<session>::clock::time_point) {
-               return s.ended();
-             }) {}
-
-std::string webrtc_sessions::open(const api_context& ctx, const std::string& src, const std::string& offer,
-                                 std::string& answer, int& status, std::string& error) {
+std::string open_webrtc_viewer(const api_context& ctx, const std::string& src, const std::string& offer,
+                               std::string& answer, int& status, std::string& error) {
   auto attached = attach_stream(*ctx.calls, ctx.registry, src, consumer_kind::webrtc);
   if (!attached) {
     status = attach_error_status(attached.error());
     error = attach_error_text(attached.error());
     return {};
   }
-  auto v = std::make_shared<session>();
+  auto v = std::make_unique<webrtc_peer_parts>();
   v->att = *attached;
   std::vector<hub_ptr> hubs{v->att.held.hub};
   // Without such a transcode among the stream's sources, video alone (as go2rtc).
@@ -71,34 +72,34 @@ std::string webrtc_sessions::open(const api_context& ctx, const std::string& src
   }
   answer_error failed;
   v->sender = webrtc_sender::answer(hubs, offer, ctx.ice, answer, failed);
-  if (!v->sender) return refuse(failed, status, error);
-  return table_.add(std::move(v));
+  if (!v->sender) return refuse(failed, status, error);  // v's end detaches it
+  return start_session(ctx, std::move(v), status, error);
 }
 
-std::string webrtc_sessions::publish(const api_context& ctx, const std::string& dst, const std::string& offer,
-                                     std::string& answer, int& status, std::string& error) {
+std::string open_webrtc_publisher(const api_context& ctx, const std::string& dst, const std::string& offer,
+                                  std::string& answer, int& status, std::string& error) {
   auto published = publish_stream(*ctx.calls, ctx.registry, dst);
   if (!published) {
     status = http_status(published.error());
     error = error_text(published.error());
     return {};
   }
-  auto s = std::make_shared<session>();
-  s->att = *published;
-  s->registry = ctx.registry;
-  s->dst = dst;
+  auto p = std::make_unique<webrtc_peer_parts>();
+  p->att = *published;
+  p->registry = ctx.registry;
+  p->dst = dst;
   answer_error failed;
-  s->receiver = webrtc_receiver::answer(s->att.held.hub, publisher_notify(s->att), offer, ctx.ice, answer, failed);
-  if (!s->receiver) return refuse(failed, status, error);  // the session's end tells the stream
-  return table_.add(std::move(s));
+  p->receiver = webrtc_receiver::answer(p->att.held.hub, publisher_notify(p->att), offer, ctx.ice, answer, failed);
+  if (!p->receiver) return refuse(failed, status, error);  // p's end tells the stream
+  return start_session(ctx, std::move(p), status, error);
 }
 
-bool webrtc_sessions::add_candidate(const std::string& id, const std::string& candidate) {
-  auto s = table_.find(id);
-  if (!s) return false;
-  if (s->sender) s->sender->add_candidate(candidate);
-  else s->receiver->add_candidate(candidate);
-  return true;
+caf::expected<bool> close_webrtc_session(const api_context& ctx, const std::string& id) {
+  return ctx.calls->call<bool>(ctx.webrtc, ctx.calls->timeouts().request, caf::delete_atom::value, id);
+}
+
+caf::expected<bool> add_webrtc_candidate(const api_context& ctx, const std::string& id, const std::string& candidate) {
+  return ctx.calls->call<bool>(ctx.webrtc, ctx.calls->timeouts().request, candidate_atom::value, id, candidate);
 }
 
 }  // namespace sy

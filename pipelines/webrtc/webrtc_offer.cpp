@@ -63,6 +63,25 @@ std::string h264_profile_idc(const std::string& caps_profile) {
   return {};
 }
 
+const char* const twcc_uri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
+namespace {
+
+// The id of `media`'s "a=extmap:ID[/direction] URI" for `uri`; 0 if none.
+int extmap_id(const GstSDPMedia* media, const char* uri) {
+  for (guint i = 0; i < gst_sdp_media_attributes_len(media); ++i) {
+    auto* a = gst_sdp_media_get_attribute(media, i);
+    if (!a->key || std::strcmp(a->key, "extmap") != 0 || !a->value) continue;
+    const char* space = std::strchr(a->value, ' ');
+    if (!space) continue;
+    std::string rest = space + 1;
+    if (rest.compare(0, rest.find(' '), uri) == 0) return std::atoi(a->value);
+  }
+  return 0;
+}
+
+}  // namespace
+
 offer_match match_offer(const std::string& sdp, const std::vector<std::string>& encodings,
                         const std::string& h264_profile) {
   offer_match out;
@@ -101,6 +120,7 @@ offer_match match_offer(const std::string& sdp, const std::vector<std::string>& 
       om.clock_rate = rate;
       om.fmtp = fmtp;
     }
+    if (om.payload >= 0) om.twcc_ext = extmap_id(media, twcc_uri);
     out.media.push_back(om);
   }
   gst_sdp_message_free(msg);

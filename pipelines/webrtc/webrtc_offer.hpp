@@ -16,7 +16,12 @@ struct offered_media {
   std::string encoding;  // e.g. "H264", "OPUS", "PCMA"
   int clock_rate = 0;
   std::string fmtp;      // the offer's fmtp for `payload` (echoed in the caps)
+  int twcc_ext = 0;      // the offer's extmap id of transport-wide CC sequence numbers; 0: none
 };
+
+/// The RTP header extension of transport-wide congestion control: a receiver that
+/// gets packets carrying it sends feedback every 50-250 ms (browsers do).
+extern const char* const twcc_uri;
 
 struct offer_match {
   std::vector<offered_media> media;  // one per m-line, in order

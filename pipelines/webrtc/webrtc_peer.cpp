@@ -111,6 +111,34 @@ void watch_dtls(GstElement* webrtc, const watch_ptr& w) {
   });
 }
 
+// Every RTCP packet in from the peer (reports, and the transport-wide CC feedback
+// that rtpbin's on-ssrc-active does not signal), and every RTP packet out to it.
+GstPadProbeReturn stamp(std::atomic<int64_t>& at) {
+  at.store(now_ns(), std::memory_order_relaxed);
+  return GST_PAD_PROBE_OK;
+}
+GstPadProbeReturn on_rtcp_in(GstPad*, GstPadProbeInfo*, gpointer data) {
+  return stamp((*static_cast<watch_ptr*>(data))->last_rtcp);
+}
+GstPadProbeReturn on_rtp_out(GstPad*, GstPadProbeInfo*, gpointer data) {
+  return stamp((*static_cast<watch_ptr*>(data))->last_sent);
+}
+
+void probe_pad(GstElement* element, const char* pad_name, GstPadProbeCallback cb, const watch_ptr& w) {
+  auto* pad = gst_element_get_static_pad(element, pad_name);  // a request pad too, once made
+  if (!pad) return;
+  gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST), cb,
+                    new watch_ptr(w), [](gpointer data) { delete static_cast<watch_ptr*>(data); });
+  gst_object_unref(pad);
+}
+
+void watch_packets(GstElement* webrtc, const watch_ptr& w) {
+  each_made_by(gst_bin_iterate_recurse(GST_BIN(webrtc)), "rtpsession", [&](GstElement* session) {
+    probe_pad(session, "recv_rtcp_sink", on_rtcp_in, w);
+    probe_pad(session, "send_rtp_sink", on_rtp_out, w);
+  });
+}
+
 // The answer's H.264 fmtp says what the offer said for that payload type, when the
 // answer has it (go2rtc does the same). webrtcbin writes it from the payloader's caps, which lack
 // profile-level-id until media flows, and a browser reads a missing one as
@@ -146,15 +174,21 @@ void echo_offered_fmtp(GstSDPMessage* sdp, const std::vector<offered_media>& med
 // seconds after they left (webrtc_bench: 8.4-9.6 % CPU against 2.8 % with 5 s).
 constexpr long long connect_grace_ns = 5'000'000'000;
 
-std::chrono::milliseconds peer_silence(const std::vector<offered_media>& media) {
-  for (auto& m : media)
-    if (m.payload >= 0 && m.kind == "video") return std::chrono::milliseconds(2500);
-  return std::chrono::milliseconds(7500);
+webrtc_peer::silence peer_silence(const std::vector<offered_media>& media) {
+  using std::chrono::milliseconds;
+  webrtc_peer::silence out{milliseconds(7500)};
+  for (auto& m : media) {
+    if (m.payload < 0) continue;
+    if (m.kind == "video") out.quiet = milliseconds(2500);
+    if (m.twcc_ext > 0) out.unanswered = milliseconds(1200);
+  }
+  return out;
 }
 
-webrtc_peer::webrtc_peer(GstElement* webrtcbin, const ice_config& ice, std::chrono::milliseconds silence)
+webrtc_peer::webrtc_peer(GstElement* webrtcbin, const ice_config& ice, silence limits)
     : webrtc_(GST_ELEMENT(gst_object_ref(webrtcbin))),
-      silence_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(silence).count()) {
+      quiet_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(limits.quiet).count()),
+      unanswered_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(limits.unanswered).count()) {
   watch_->last_rtcp.store(now_ns() + connect_grace_ns);
   apply_ice_config(webrtc_, ice);
   connect_watch(webrtc_, "notify::ice-connection-state", G_CALLBACK(on_state), watch_);
@@ -193,6 +227,7 @@ bool webrtc_peer::finish_answer(const std::vector<offered_media>& media, const i
   gst_webrtc_session_description_free(local);
   if (!ok) return false;
   watch_dtls(webrtc_, watch_);  // its transports exist once both descriptions are set
+  watch_packets(webrtc_, watch_);
 
   // Every candidate in the answer (no trickle in go2rtc's JSON API, nor in WHIP/WHEP
   // here). A gathering that has not completed in time (seen once in 300 sessions
@@ -234,7 +269,12 @@ void webrtc_peer::add_candidate(const std::string& candidate, unsigned mline) {
 }
 
 bool webrtc_peer::ended() const {
-  return watch_->gone.load() || now_ns() - watch_->last_rtcp.load() > silence_ns_;
+  if (watch_->gone.load()) return true;
+  auto heard = watch_->last_rtcp.load();
+  auto silent = now_ns() - heard;
+  if (silent > quiet_ns_) return true;
+  // Feedback was due: our media kept flowing well past the peer's last packet.
+  return unanswered_ns_ > 0 && silent > unanswered_ns_ && watch_->last_sent.load() - heard > unanswered_ns_ / 2;
 }
 
 }  // namespace sy

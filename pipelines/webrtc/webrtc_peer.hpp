@@ -37,12 +37,19 @@ class webrtc_peer {
   /// What GStreamer's threads tell about the peer (shared with their callbacks).
   struct watch {
     std::atomic<bool> gone{false};
-    std::atomic<int64_t> last_rtcp{0};  // steady clock, ns
+    std::atomic<int64_t> last_rtcp{0};  // the peer's last RTCP packet, steady clock ns
+    std::atomic<int64_t> last_sent{0};  // our last RTP packet to it
+  };
+
+  /// How long the peer may be silent (send no RTCP) before it counts as gone.
+  struct silence {
+    std::chrono::milliseconds quiet;         // in any case
+    std::chrono::milliseconds unanswered{};  // while our media flows (0: not used)
   };
 
   /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and RTCP. The
-  /// peer counts as gone after `silence` without RTCP (counted from 5 s after the answer: time to connect).
-  webrtc_peer(GstElement* webrtcbin, const ice_config& ice, std::chrono::milliseconds silence);
+  /// peer counts as gone after `limits` without RTCP (counted from 5 s after the answer: time to connect).
+  webrtc_peer(GstElement* webrtcbin, const ice_config& ice, silence limits);
   ~webrtc_peer();
   webrtc_peer(const webrtc_peer&) = delete;
   webrtc_peer& operator=(const webrtc_peer&) = delete;
@@ -64,11 +71,15 @@ class webrtc_peer {
  private:
   GstElement* webrtc_ = nullptr;
   std::shared_ptr<watch> watch_ = std::make_shared<watch>();
-  int64_t silence_ns_ = 0;
+  int64_t quiet_ns_ = 0;
+  int64_t unanswered_ns_ = 0;
 };
 
-/// How long a peer may send no RTCP before it counts as gone: a browser reports
-/// every second or so when video flows, every 5 s for audio alone.
-std::chrono::milliseconds peer_silence(const std::vector<offered_media>& media);
+/// How long a peer may send no RTCP before it counts as gone. A browser reports
+/// every 0.5-1.5 s when it gets video, every 5 s for audio alone: 2.5 s and 7.5 s.
+/// Once it gets media with transport-wide CC it also sends feedback every 50-250
+/// ms: 1.2 s without any while our media flows means it left (a crash, a lost
+/// network: nothing said goodbye).
+webrtc_peer::silence peer_silence(const std::vector<offered_media>& media);
 
 }  // namespace sy

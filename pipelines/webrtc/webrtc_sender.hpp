@@ -32,7 +32,7 @@ class webrtc_sender {
   webrtc_sender& operator=(const webrtc_sender&) = delete;
 
   /// The peer is gone: ICE or DTLS failed or closed, it said BYE, or its RTCP
-  /// reports stopped (2.5 s of silence when video is sent, 7.5 s for audio alone).
+  /// reports stopped (see peer_silence).
   bool ended() const;
 
   /// A candidate the peer trickled ("candidate:..." as in RTCIceCandidate.candidate),

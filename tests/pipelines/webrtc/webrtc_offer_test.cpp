@@ -81,6 +81,44 @@ TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmt
   CHECK(none.error == "webrtc: the offer takes none of the stream's codecs");
 }
 
+TEST_CASE("transport-wide CC: the offer's extmap id is kept, and the sender's RTP caps ask the payloader and webrtcbin for it") {
+  std::string offer = chrome_offer;
+  auto video_end = offer.find("m=audio");
+  offer.insert(video_end, std::string{"a=extmap:3 "} + twcc_uri + "\r\n");
+  auto m = match_offer(offer, {"H264", "PCMA"}, "42e0");
+  CHECK(m.media[0].twcc_ext == 3);
+  CHECK(m.media[1].twcc_ext == 0);  // the audio m-line did not offer it
+  CHECK(match_offer(chrome_offer, {"H264"}, "42e0").media[0].twcc_ext == 0);
+
+  auto launch = webrtc_launch(m.media);
+  REQUIRE(launch.error == "");
+  CHECK(launch.text.find(std::string{",extmap-3=(string)\""} + twcc_uri + "\",rtcp-fb-transport-cc=(boolean)true ! queue name=pay0") !=
+        std::string::npos);
+  CHECK(launch.text.find("extmap", launch.text.find("name=in1")) == std::string::npos);
+  auto parsed = parse_launch(launch.text);
+  REQUIRE(parsed.error == "");
+  // The caps GStreamer made of it carry the URI whole.
+  auto* pay0 = gst_bin_get_by_name(GST_BIN(parsed.element), "pay0");
+  REQUIRE(pay0);
+  auto* sink = gst_element_get_static_pad(pay0, "sink");
+  auto* filter = gst_pad_get_peer(sink);
+  auto* caps_element = gst_pad_get_parent_element(filter);
+  GstCaps* caps = nullptr;
+  g_object_get(caps_element, "caps", &caps, nullptr);
+  REQUIRE(caps);
+  auto* st = gst_caps_get_structure(caps, 0);
+  CHECK(std::string{gst_structure_get_string(st, "extmap-3")} == twcc_uri);
+  gboolean fb = FALSE;
+  CHECK(gst_structure_get_boolean(st, "rtcp-fb-transport-cc", &fb));
+  CHECK(fb);
+  gst_caps_unref(caps);
+  gst_object_unref(caps_element);
+  gst_object_unref(filter);
+  gst_object_unref(sink);
+  gst_object_unref(pay0);
+  gst_object_unref(parsed.element);
+}
+
 TEST_CASE("a publisher's receiver: webrtcbin out0 when the offer sends H.264, Opus, PCMA or PCMU; the codec caps it asks for") {
   auto m = match_offer(chrome_offer, {"H264", "OPUS", "PCMA", "PCMU"});
   auto launch = webrtc_receive_launch(m.media);

@@ -14,7 +14,7 @@ void webrtc_peer_parts::add_candidate(const std::string& candidate) {
 webrtc_peer_parts::~webrtc_peer_parts() {
   sender.reset();    // unsubscribes before the stream hears we left
   receiver.reset();  // pushes nothing more
-  if (transcode.held.id) detach_stream(transcode);
+  for (auto& t : transcodes) detach_stream(t);
   if (!dst.empty()) unpublish_stream(registry, dst, att);
   else detach_stream(att);  // ignores a session that never attached
 }

@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/protocol.hpp"
 #include "actors/stream_client.hpp"
@@ -23,13 +24,13 @@
 namespace sy {
 
 /// What a session owns. Destroying it stops the peer's pipeline (blocking), then
-/// releases its leases: a viewer detaches from the stream (and its transcode), a
+/// releases its leases: a viewer detaches from the stream (and its transcodes), a
 /// publisher unpublishes `dst`.
 struct webrtc_peer_parts {
   std::unique_ptr<webrtc_sender> sender;      // a viewer's
   std::unique_ptr<webrtc_receiver> receiver;  // a publisher's
   attachment att;
-  attachment transcode;     // the stream's transcode a viewer's audio comes from, if any
+  std::vector<attachment> transcodes;  // the stream's transcodes a viewer's video or audio comes from
   registry_actor registry;  // a publisher's: told when it leaves
   std::string dst;          // a publisher's stream
 

@@ -11,21 +11,23 @@
 namespace sy {
 namespace {
 
-// What a browser plays: Opus, PCMA, PCMU. A stream whose audio is none of them
-// (a camera's AAC) needs its transcode, if the offer wants audio at all.
+// What a browser plays: H.264 video; Opus, PCMA or PCMU audio. A stream whose
+// `media` track is none of them (a camera's H.265 or AAC) needs its transcode, if
+// the offer wants that media at all.
+const std::vector<std::string> browser_video{"H264"};
 const std::vector<std::string> browser_audio{"OPUS", "PCMA", "PCMU"};
 
-bool needs_audio_transcode(const hub_ptr& hub, const std::string& offer) {
-  if (offer.find("m=audio") == std::string::npos) return false;
-  bool audio = false;
+bool needs_transcode(const hub_ptr& hub, const std::string& offer, const std::string& media,
+                     const std::vector<std::string>& playable) {
+  if (offer.find("m=" + media) == std::string::npos) return false;
+  bool has = false;
   for (auto& name : hub->caps_names()) {
-    if (name.rfind("audio/", 0) != 0) continue;
-    audio = true;
+    if (name.rfind(media + "/", 0) != 0) continue;
+    has = true;
     auto* codec = find_codec(name);
-    if (codec && std::find(browser_audio.begin(), browser_audio.end(), codec->name) != browser_audio.end())
-      return false;
+    if (codec && std::find(playable.begin(), playable.end(), codec->name) != playable.end()) return false;
   }
-  return audio;
+  return has;
 }
 
 // An offer with no answer: 400 when the offer asked for what cannot be done, 500
@@ -62,13 +64,14 @@ std::string open_webrtc_viewer(const api_context& ctx, const std::string& src, c
   auto v = std::make_unique<webrtc_peer_parts>();
   v->att = *attached;
   std::vector<hub_ptr> hubs{v->att.held.hub};
-  // Without such a transcode among the stream's sources, video alone (as go2rtc).
-  if (needs_audio_transcode(v->att.held.hub, offer)) {
-    auto t = attach_transcode(*ctx.calls, v->att, consumer_kind::webrtc, "audio", browser_audio);
-    if (t) {
-      v->transcode = *t;
-      hubs.push_back(t->held.hub);
-    }
+  // Without such a transcode among the stream's sources, that media is left out (as
+  // go2rtc does); an offer left with nothing to play is refused.
+  for (auto& [media, playable] : {std::make_pair("video", &browser_video), std::make_pair("audio", &browser_audio)}) {
+    if (!needs_transcode(v->att.held.hub, offer, media, *playable)) continue;
+    auto t = attach_transcode(*ctx.calls, v->att, consumer_kind::webrtc, media, *playable);
+    if (!t) continue;
+    v->transcodes.push_back(*t);
+    hubs.push_back(t->held.hub);
   }
   answer_error failed;
   v->sender = webrtc_sender::answer(hubs, offer, ctx.ice, answer, failed);

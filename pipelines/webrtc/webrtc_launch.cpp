@@ -1,6 +1,9 @@
 #include "pipelines/webrtc/webrtc_launch.hpp"
 
+#include <gst/pbutils/codec-utils.h>
+
 #include <cctype>
+#include <cstdlib>
 
 #include "pipelines/codec_table.hpp"
 #include "pipelines/parse.hpp"
@@ -44,6 +47,25 @@ std::string twcc_caps(const offered_media& om) {
   return ",extmap-" + std::to_string(om.twcc_ext) + "=(string)\"" + twcc_uri + "\",rtcp-fb-transport-cc=(boolean)true";
 }
 
+// H.264 as the offer's profile-level-id says, whatever the stream's SPS says: webrtcbin
+// matches the payloader's caps (profile-level-id from the SPS) against the offer, and
+// a High-profile camera (or transcode) offered only baseline ids, as Firefox and
+// Debian's Chromium offer, got its m-line answered inactive. Browsers decode the
+// profile that arrives (go2rtc sends it just so); the answer's fmtp echoes the offer.
+std::string profile_setter(const offered_media& om) {
+  if (om.encoding != "H264") return {};
+  auto at = om.fmtp.find("profile-level-id=");
+  if (at == std::string::npos) return {};
+  auto id = om.fmtp.substr(at + 17, 6);
+  if (id.size() != 6 || id.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return {};
+  guint8 bytes[3];
+  for (int i = 0; i < 3; ++i) bytes[i] = guint8(std::strtoul(id.substr(2 * i, 2).c_str(), nullptr, 16));
+  std::string out = " ! capssetter caps=application/x-rtp,profile-level-id=(string)" + id;
+  // webrtcbin reads the offer's id as a profile name too (its caps have both).
+  if (const gchar* profile = gst_codec_utils_h264_get_profile(bytes, 3)) out += std::string{",profile=(string)"} + profile;
+  return out;
+}
+
 }  // namespace
 
 std::string offered_rtp_caps(const offered_media& om) {
@@ -74,7 +96,7 @@ launch_result webrtc_launch(const std::vector<offered_media>& media) {
     // clears the hub's times first; see webrtc_sender.cpp). The RTP caps echo the
     // offer's payload type and fmtp.
     text += "  appsrc name=in" + std::to_string(m) + " format=time is-live=true do-timestamp=true ! " + codec->payloader + " pt=" + pt +
-            " ! " + caps + " ! queue name=pay" + std::to_string(m);
+            " ! " + caps + profile_setter(om) + " ! queue name=pay" + std::to_string(m);
   }
   if (!any) return {{}, "webrtc: the offer takes none of the stream's codecs"};
   return {text, {}};

@@ -271,6 +271,37 @@ TEST_CASE("an AAC camera with Home Assistant's sources: WebRTC viewers start its
   CHECK(d.process->output().find("transcode stopped: ffmpeg:camera.x#audio=opus") != std::string::npos);
 }
 
+TEST_CASE("an H.265 camera with an ffmpeg:#video=h264 source: a WebRTC viewer starts that transcode and plays H.264; it stops a linger after") {
+  daemon_process d{"streams:\n  cam:\n    - \"test:?size=320x240&fps=25&codec=h265&audio=pcma\"\n"
+                   "    - \"ffmpeg:cam#video=h264\"\n"};
+  auto transcoding = [&] { return std::regex_search(stream_json(d, "cam"), std::regex(R"("url":\s*"ffmpeg:cam#video=h264",\s*"id")")); };
+  browser b;
+  REQUIRE(b.ok());
+  REQUIRE(b.navigate(d.http_url("/api")));
+  std::string error;
+  auto result = b.evaluate(watch("cam", "json", 3), seconds(40), &error);
+  CAPTURE(error);
+  CAPTURE(result);
+  CHECK(number(result, "status") == 200);
+  CHECK(number(result, "frames") > 10);
+  CHECK(text(result, "video_codec") == "video/H264");
+  CHECK(number(result, "width") == 320);
+  CHECK(text(result, "audio_codec") == "audio/PCMA");  // passed through from the camera
+  auto json = stream_json(d, "cam");
+  CAPTURE(json);
+  CHECK(transcoding());
+  CHECK(std::regex_search(json, std::regex(R"("format_name":\s*"webrtc",\s*"producer":\s*2)")));  // video from it
+  CHECK(std::regex_search(json, std::regex(R"("format_name":\s*"webrtc",\s*"producer":\s*1)")));  // audio from the camera
+  b.evaluate("window.pc.close(), 1", seconds(5));
+  bool stopped = false;
+  for (int i = 0; i < 60 && !stopped; ++i) {
+    stopped = !transcoding();
+    if (!stopped) std::this_thread::sleep_for(milliseconds(100));
+  }
+  CHECK(stopped);
+  CHECK(consumers_gone(d, "cam"));
+}
+
 TEST_CASE("bad WebRTC requests get a clear error") {
   daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
   auto c = d.client();

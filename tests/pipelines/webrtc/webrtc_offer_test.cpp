@@ -62,7 +62,7 @@ TEST_CASE("audio passes through when the offer takes the stream's codec; an m-li
   CHECK(match_offer("hello", {"H264"}).error == "webrtc: the offer is not SDP with media");
 }
 
-TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmtp, one queue per m-line; it parses") {
+TEST_CASE("the sender's launch text: payloader, the offer's payload type, fmtp and profile, one queue per m-line; it parses") {
   auto m = match_offer(chrome_offer, {"H264", "PCMA"}, "42e0");
   auto launch = webrtc_launch(m.media);
   REQUIRE(launch.error == "");
@@ -70,7 +70,8 @@ TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmt
         "webrtcbin name=wb bundle-policy=max-bundle"
         "  appsrc name=in0 format=time is-live=true do-timestamp=true ! rtph264pay config-interval=-1 "
         "aggregate-mode=zero-latency pt=108 ! application/x-rtp,media=video,encoding-name=H264,payload=108,"
-        "clock-rate=90000,level-asymmetry-allowed=(string)1,packetization-mode=(string)1 ! queue name=pay0"
+        "clock-rate=90000,level-asymmetry-allowed=(string)1,packetization-mode=(string)1 ! capssetter "
+        "caps=application/x-rtp,profile-level-id=(string)42e01f,profile=(string)constrained-baseline ! queue name=pay0"
         "  appsrc name=in1 format=time is-live=true do-timestamp=true ! rtppcmapay pt=8 ! "
         "application/x-rtp,media=audio,encoding-name=PCMA,payload=8,clock-rate=8000 ! queue name=pay1");
   auto parsed = parse_launch(launch.text);
@@ -79,6 +80,27 @@ TEST_CASE("the sender's launch text: payloader, the offer's payload type and fmt
   auto none = webrtc_launch(match_offer(chrome_offer, {"MPEG4-GENERIC"}, "").media);
   CHECK(none.text.empty());
   CHECK(none.error == "webrtc: the offer takes none of the stream's codecs");
+}
+
+TEST_CASE("a High-profile stream offered only baseline ids is sent as the offer's profile-level-id (webrtcbin would answer it inactive)") {
+  // Firefox's ids: no 64xxxx, so 42e01f is chosen.
+  const char* baseline_offer =
+      "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 126 97\r\nc=IN IP4 0.0.0.0\r\n"
+      "a=mid:0\r\na=recvonly\r\na=rtpmap:126 H264/90000\r\n"
+      "a=fmtp:126 profile-level-id=42e01f;level-asymmetry-allowed=1;packetization-mode=1\r\n"
+      "a=rtpmap:97 H264/90000\r\na=fmtp:97 profile-level-id=42e01f;level-asymmetry-allowed=1\r\n";
+  auto m = match_offer(baseline_offer, {"H264"}, "6400");
+  REQUIRE(m.media[0].payload == 126);
+  auto launch = webrtc_launch(m.media);
+  CHECK(launch.text.find("! capssetter caps=application/x-rtp,profile-level-id=(string)42e01f,"
+                         "profile=(string)constrained-baseline ! queue name=pay0") != std::string::npos);
+  auto main_offer = std::string{chrome_offer};
+  auto pos = main_offer.find("profile-level-id=42e01f");
+  main_offer.replace(pos, 23, "profile-level-id=4d001f");
+  auto main = webrtc_launch(match_offer(main_offer, {"H264"}, "4d00").media);
+  CHECK(main.text.find("profile-level-id=(string)4d001f,profile=(string)main ! queue") != std::string::npos);
+  // Audio, or an fmtp without an id, gets no setter.
+  CHECK(webrtc_launch(match_offer(chrome_offer, {"PCMA"}, "").media).text.find("capssetter") == std::string::npos);
 }
 
 TEST_CASE("transport-wide CC: the offer's extmap id is kept, and the sender's RTP caps ask the payloader and webrtcbin for it") {
@@ -92,17 +114,24 @@ TEST_CASE("transport-wide CC: the offer's extmap id is kept, and the sender's RT
 
   auto launch = webrtc_launch(m.media);
   REQUIRE(launch.error == "");
-  CHECK(launch.text.find(std::string{",extmap-3=(string)\""} + twcc_uri + "\",rtcp-fb-transport-cc=(boolean)true ! queue name=pay0") !=
+  CHECK(launch.text.find(std::string{",extmap-3=(string)\""} + twcc_uri + "\",rtcp-fb-transport-cc=(boolean)true ! capssetter") !=
         std::string::npos);
   CHECK(launch.text.find("extmap", launch.text.find("name=in1")) == std::string::npos);
   auto parsed = parse_launch(launch.text);
   REQUIRE(parsed.error == "");
   // The caps GStreamer made of it carry the URI whole.
-  auto* pay0 = gst_bin_get_by_name(GST_BIN(parsed.element), "pay0");
-  REQUIRE(pay0);
-  auto* sink = gst_element_get_static_pad(pay0, "sink");
-  auto* filter = gst_pad_get_peer(sink);
-  auto* caps_element = gst_pad_get_parent_element(filter);
+  auto* pay = gst_bin_get_by_name(GST_BIN(parsed.element), "in0");  // appsrc ! rtph264pay ! capsfilter
+  REQUIRE(pay);
+  auto* caps_element = pay;
+  for (int hop = 0; hop < 2; ++hop) {
+    auto* src = gst_element_get_static_pad(caps_element, "src");
+    auto* peer = gst_pad_get_peer(src);
+    auto* next = gst_pad_get_parent_element(peer);
+    gst_object_unref(peer);
+    gst_object_unref(src);
+    gst_object_unref(caps_element);
+    caps_element = next;
+  }
   GstCaps* caps = nullptr;
   g_object_get(caps_element, "caps", &caps, nullptr);
   REQUIRE(caps);
@@ -113,9 +142,6 @@ TEST_CASE("transport-wide CC: the offer's extmap id is kept, and the sender's RT
   CHECK(fb);
   gst_caps_unref(caps);
   gst_object_unref(caps_element);
-  gst_object_unref(filter);
-  gst_object_unref(sink);
-  gst_object_unref(pay0);
   gst_object_unref(parsed.element);
 }
 

@@ -180,6 +180,10 @@ std::string churn(const std::string& src, int slots, int seconds) {
   })())";
 }
 
+// Whether Chromium started and shows the daemon's /api page (the origin the
+// pages' fetches and sockets go to).
+bool on_api_page(browser& b, const daemon_process& d) { return b.ok() && b.navigate(d.http_url("/api")); }
+
 int number(const std::string& json, const std::string& key) {
   std::smatch m;
   return std::regex_search(json, m, std::regex("\"" + key + "\":([0-9]+)")) ? std::stoi(m[1]) : -1;
@@ -206,8 +210,7 @@ bool producer_runs(const std::string& json, const std::string& source, int id) {
 void play_every_way(const daemon_process& d, const std::string& src, const std::string& audio_codec,
                     const std::function<void(const std::string&)>& during) {
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate("http://127.0.0.1:" + std::to_string(d.api_port) + "/api"));
+  REQUIRE(on_api_page(b, d));
   for (auto mode : {"json", "whep", "ws1", "ws2"}) {
     CAPTURE(mode);
     std::string error;
@@ -276,8 +279,7 @@ TEST_CASE("an H.265 camera with an ffmpeg:#video=h264 source: a WebRTC viewer st
                    "    - \"ffmpeg:cam#video=h264\"\n"};
   auto transcoding = [&] { return std::regex_search(stream_json(d, "cam"), std::regex(R"("url":\s*"ffmpeg:cam#video=h264",\s*"id")")); };
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   std::string error;
   auto result = b.evaluate(watch("cam", "json", 3), seconds(40), &error);
   CAPTURE(error);
@@ -330,8 +332,7 @@ TEST_CASE("a config with go2rtc's stun:PORT candidate and no STUN server (as Fri
   REQUIRE(d.api_port > 0);
   CHECK(d.process->output().find("WRN [config] webrtc.candidates: stun:8555: no STUN server") != std::string::npos);
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   std::string error;
   auto watched = b.evaluate(watch("cam", "json", 2), seconds(40), &error);
   CAPTURE(error);
@@ -345,8 +346,7 @@ TEST_CASE("an offer this side fails to answer gets 500 with the reason, and leav
   // this machine has none on 192.0.2.1 (TEST-NET-1): no candidate to answer with.
   daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\nwebrtc:\n  listen: \"192.0.2.1:0\"\n"};
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   std::string error;
   auto offer = b.evaluate(R"((async () => {
     const pc = new RTCPeerConnection({iceServers: []});
@@ -369,8 +369,7 @@ TEST_CASE("an offer this side fails to answer gets 500 with the reason, and leav
 TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and MP4, Chromium plays it over WebRTC; DELETE ends it") {
   daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   std::string error;
   auto published = b.evaluate(publish("live"), seconds(30), &error);
   CAPTURE(error);
@@ -452,8 +451,7 @@ TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and 
 TEST_CASE("a WHIP publisher into a configured stream replaces its source while connected; when it leaves, the source is back") {
   daemon_process d{"streams:\n  cam: \"test:?size=640x480\"\n"};
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   std::string error;
   auto published = b.evaluate(publish("cam"), seconds(30), &error);
   CAPTURE(published);
@@ -505,8 +503,7 @@ TEST_CASE("bad WHIP requests get a clear error and leave no stream behind") {
 TEST_CASE("a viewer whose browser vanishes (Chromium killed, no close_notify) ends within 2 s, once its transport-wide CC feedback stops") {
   daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   std::string error;
   // 6 s of play first: a healthy viewer, feeding back, is never taken for gone.
   auto result = b.evaluate(watch("cam", "json", 6), seconds(40), &error);
@@ -530,8 +527,7 @@ TEST_CASE("20 WebRTC viewers joining and leaving for 60 s leave no session, cons
   daemon_process d{"streams:\n  cam: \"test:?size=320x240&fps=25&audio=pcma\"\n"};
   auto pid = d.process->pid();
   browser b;
-  REQUIRE(b.ok());
-  REQUIRE(b.navigate(d.http_url("/api")));
+  REQUIRE(on_api_page(b, d));
   // A first viewer, so that the baseline includes the stream's own threads.
   std::string error;
   auto first = b.evaluate(churn("cam", 1, 1), seconds(60), &error);

@@ -82,6 +82,16 @@ int extmap_id(const GstSDPMedia* media, const char* uri) {
 
 }  // namespace
 
+int feedback_mline(const std::vector<offered_media>& media) {
+  int video = -1;
+  for (size_t m = 0; m < media.size(); ++m) {
+    if (media[m].payload < 0 || media[m].twcc_ext <= 0) continue;
+    if (media[m].kind == "audio") return int(m);
+    if (video < 0 && media[m].kind == "video") video = int(m);
+  }
+  return video;
+}
+
 offer_match match_offer(const std::string& sdp, const std::vector<std::string>& encodings,
                         const std::string& h264_profile) {
   offer_match out;

@@ -23,6 +23,12 @@ struct offered_media {
 /// gets packets carrying it sends feedback every 50-250 ms (browsers do).
 extern const char* const twcc_uri;
 
+/// The m-line whose packets carry that extension, -1 for none: the audio one when
+/// the offer takes audio with it (tens of packets a second, where 720p video is
+/// hundreds, each stamped at a cost), else the video one. One is enough for the
+/// peer's feedback to flow.
+int feedback_mline(const std::vector<offered_media>& media);
+
 struct offer_match {
   std::vector<offered_media> media;  // one per m-line, in order
   std::string error;                 // the offer could not be parsed

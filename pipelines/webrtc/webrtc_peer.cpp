@@ -112,7 +112,8 @@ void watch_dtls(GstElement* webrtc, const watch_ptr& w) {
 }
 
 // Every RTCP packet in from the peer (reports, and the transport-wide CC feedback
-// that rtpbin's on-ssrc-active does not signal), and every RTP packet out to it.
+// that rtpbin's on-ssrc-active does not signal), and every packet out to it that
+// asks for feedback.
 GstPadProbeReturn stamp(std::atomic<int64_t>& at) {
   at.store(now_ns(), std::memory_order_relaxed);
   return GST_PAD_PROBE_OK;
@@ -135,7 +136,6 @@ void probe_pad(GstElement* element, const char* pad_name, GstPadProbeCallback cb
 void watch_packets(GstElement* webrtc, const watch_ptr& w) {
   each_made_by(gst_bin_iterate_recurse(GST_BIN(webrtc)), "rtpsession", [&](GstElement* session) {
     probe_pad(session, "recv_rtcp_sink", on_rtcp_in, w);
-    probe_pad(session, "send_rtp_sink", on_rtp_out, w);
   });
 }
 
@@ -177,11 +177,9 @@ constexpr long long connect_grace_ns = 5'000'000'000;
 webrtc_peer::silence peer_silence(const std::vector<offered_media>& media) {
   using std::chrono::milliseconds;
   webrtc_peer::silence out{milliseconds(7500)};
-  for (auto& m : media) {
-    if (m.payload < 0) continue;
-    if (m.kind == "video") out.quiet = milliseconds(2500);
-    if (m.twcc_ext > 0) out.unanswered = milliseconds(1200);
-  }
+  for (auto& m : media)
+    if (m.payload >= 0 && m.kind == "video") out.quiet = milliseconds(2500);
+  if (feedback_mline(media) >= 0) out.unanswered = milliseconds(1200);
   return out;
 }
 
@@ -262,6 +260,8 @@ bool webrtc_peer::finish_answer(const std::vector<offered_media>& media, const i
   watch_->last_rtcp.store(now_ns() + connect_grace_ns);
   return true;
 }
+
+void webrtc_peer::watch_sent(GstElement* element, const char* pad) { probe_pad(element, pad, on_rtp_out, watch_); }
 
 void webrtc_peer::add_candidate(const std::string& candidate, unsigned mline) {
   if (candidate.empty()) return;

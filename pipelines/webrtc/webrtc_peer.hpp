@@ -38,7 +38,7 @@ class webrtc_peer {
   struct watch {
     std::atomic<bool> gone{false};
     std::atomic<int64_t> last_rtcp{0};  // the peer's last RTCP packet, steady clock ns
-    std::atomic<int64_t> last_sent{0};  // our last RTP packet to it
+    std::atomic<int64_t> last_sent{0};  // our last RTP packet to it that asks for feedback
   };
 
   /// How long the peer may be silent (send no RTCP) before it counts as gone.
@@ -61,6 +61,9 @@ class webrtc_peer {
   /// returns the SDP: H.264 fmtp echoed from the offer, candidates as `ice` says.
   bool finish_answer(const std::vector<offered_media>& media, const ice_config& ice, std::chrono::milliseconds timeout,
                      std::string& answer, answer_error& error);
+  /// Counts what leaves `element`'s `pad` as media the peer owes feedback for (see
+  /// peer_silence): the packets of the feedback m-line.
+  void watch_sent(GstElement* element, const char* pad);
   /// A candidate the peer trickled, for m-line `mline`; an empty one (end of candidates) is ignored.
   void add_candidate(const std::string& candidate, unsigned mline = 0);
   bool ended() const;

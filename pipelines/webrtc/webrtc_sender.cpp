@@ -104,6 +104,7 @@ std::unique_ptr<webrtc_sender> webrtc_sender::answer(const std::vector<hub_ptr>&
       gst_object_unref(trans);
     }
     bool linked = sink && gst_pad_link(src, sink) == GST_PAD_LINK_OK;
+    if (int(m) == feedback_mline(match.media)) self->peer_->watch_sent(pay, "src");
     if (sink) gst_object_unref(sink);
     gst_object_unref(src);
     gst_object_unref(pay);

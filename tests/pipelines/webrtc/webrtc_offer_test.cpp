@@ -143,6 +143,18 @@ TEST_CASE("transport-wide CC: the offer's extmap id is kept, and the sender's RT
   gst_caps_unref(caps);
   gst_object_unref(caps_element);
   gst_object_unref(parsed.element);
+
+  // Offered on both m-lines, only the audio packets carry it: fewer to stamp, and
+  // one stream of them keeps the browser's feedback coming.
+  std::string both = offer + "a=extmap:3 " + twcc_uri + "\r\n";
+  auto b = match_offer(both, {"H264", "PCMA"}, "42e0");
+  CHECK(b.media[1].twcc_ext == 3);
+  CHECK(feedback_mline(b.media) == 1);
+  auto launch_b = webrtc_launch(b.media);
+  auto audio_at = launch_b.text.find("name=in1");
+  CHECK(launch_b.text.find("extmap") > audio_at);
+  CHECK(launch_b.text.find("extmap", audio_at) != std::string::npos);
+  CHECK(feedback_mline(match_offer(chrome_offer, {"H264", "PCMA"}, "42e0").media) == -1);
 }
 
 TEST_CASE("a publisher's receiver: webrtcbin out0 when the offer sends H.264, Opus, PCMA or PCMU; the codec caps it asks for") {

@@ -11,7 +11,7 @@ struct sessions_state {
   static constexpr const char* name = "webrtc_sessions";
   std::map<std::string, webrtc_session_actor> by_id;
   std::map<caf::actor_addr, std::string> id_of;
-  std::mt19937_64 random{std::random_device{}()};
+  std::mt19937_64 random;
 
   // 16 characters of [0-9a-z]: unguessable enough for a Location, unique here.
   std::string add(const webrtc_session_actor& session) {
@@ -39,7 +39,11 @@ struct sessions_state {
   }
 };
 
-webrtc_sessions_actor::behavior_type sessions_behavior(webrtc_sessions_actor::stateful_pointer<sessions_state> self) {
+// `seed` for the ids. (It is also what CAF 0.17 needs: spawning a function with no
+// argument but self binds a null std::tuple<>, which UBSan reports.)
+webrtc_sessions_actor::behavior_type sessions_behavior(webrtc_sessions_actor::stateful_pointer<sessions_state> self,
+                                                       uint64_t seed) {
+  self->state.random.seed(seed);
   self->set_down_handler([self](caf::down_msg& down) { self->state.forget(down.source); });
   self->set_exit_handler([self](caf::exit_msg& exit) {
     for (auto& entry : self->state.by_id) self->send_exit(entry.second, exit.reason);
@@ -67,6 +71,8 @@ webrtc_sessions_actor::behavior_type sessions_behavior(webrtc_sessions_actor::st
 
 }  // namespace
 
-webrtc_sessions_actor spawn_webrtc_sessions(caf::actor_system& sys) { return sys.spawn(sessions_behavior); }
+webrtc_sessions_actor spawn_webrtc_sessions(caf::actor_system& sys) {
+  return sys.spawn(sessions_behavior, uint64_t{std::random_device{}()});
+}
 
 }  // namespace sy

@@ -86,14 +86,27 @@ std::string announce_candidates(const std::string& sdp, const ice_config& ice) {
   return out;
 }
 
+// libnice asks the LAN's router for a UPnP port mapping by default: an SSDP
+// multicast and a gupnp-igd thread for every peer, for a candidate no browser
+// needs (the configured candidates and STUN/TURN cover NAT). Off; go2rtc (pion)
+// does no UPnP either.
+static void disable_upnp(GstWebRTCICE* ice) {
+  if (!g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent")) return;
+  GObject* nice = nullptr;
+  g_object_get(ice, "agent", &nice, nullptr);
+  if (!nice) return;
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(nice), "upnp")) g_object_set(nice, "upnp", FALSE, nullptr);
+  g_object_unref(nice);
+}
+
 void apply_ice_config(GstElement* webrtcbin, const ice_config& ice) {
-  if (ice.min_port || ice.max_port) {
-    GstWebRTCICE* agent = nullptr;
-    g_object_get(webrtcbin, "ice-agent", &agent, nullptr);
-    if (agent) {
+  GstWebRTCICE* agent = nullptr;
+  g_object_get(webrtcbin, "ice-agent", &agent, nullptr);
+  if (agent) {
+    disable_upnp(agent);
+    if (ice.min_port || ice.max_port)
       g_object_set(agent, "min-rtp-port", guint(ice.min_port), "max-rtp-port", guint(ice.max_port), nullptr);
-      gst_object_unref(agent);
-    }
+    gst_object_unref(agent);
   }
   if (!ice.stun_server.empty()) g_object_set(webrtcbin, "stun-server", ice.stun_server.c_str(), nullptr);
   for (auto& turn : ice.turn_servers) {

@@ -64,7 +64,7 @@ void on_state(GstElement* webrtc, GParamSpec*, gpointer data) {
 // without closing (a crash, a lost network) is noticed by its reports stopping; a
 // BYE (or rtpbin's own timeout) ends it at once.
 void on_rtcp_gone(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->gone.store(true); }
-void on_rtcp(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->last_rtcp.store(now_ns()); }
+void on_rtcp(GstElement*, guint, guint, gpointer data) { (*static_cast<watch_ptr*>(data))->last_heard.store(now_ns()); }
 
 // Calls f(element) for each element of `it` made by factory `name`, then frees `it`.
 template <class F>
@@ -111,15 +111,15 @@ void watch_dtls(GstElement* webrtc, const watch_ptr& w) {
   });
 }
 
-// Every RTCP packet in from the peer (reports, and the transport-wide CC feedback
-// that rtpbin's on-ssrc-active does not signal), and every packet out to it that
-// asks for feedback.
+// Every packet in from the peer (its RTCP: reports, and the transport-wide CC
+// feedback that rtpbin's on-ssrc-active does not signal; a publisher's RTP), and
+// every packet out to it that asks for feedback.
 GstPadProbeReturn stamp(std::atomic<int64_t>& at) {
   at.store(now_ns(), std::memory_order_relaxed);
   return GST_PAD_PROBE_OK;
 }
-GstPadProbeReturn on_rtcp_in(GstPad*, GstPadProbeInfo*, gpointer data) {
-  return stamp((*static_cast<watch_ptr*>(data))->last_rtcp);
+GstPadProbeReturn on_packet_in(GstPad*, GstPadProbeInfo*, gpointer data) {
+  return stamp((*static_cast<watch_ptr*>(data))->last_heard);
 }
 GstPadProbeReturn on_rtp_out(GstPad*, GstPadProbeInfo*, gpointer data) {
   return stamp((*static_cast<watch_ptr*>(data))->last_sent);
@@ -135,7 +135,8 @@ void probe_pad(GstElement* element, const char* pad_name, GstPadProbeCallback cb
 
 void watch_packets(GstElement* webrtc, const watch_ptr& w) {
   each_made_by(gst_bin_iterate_recurse(GST_BIN(webrtc)), "rtpsession", [&](GstElement* session) {
-    probe_pad(session, "recv_rtcp_sink", on_rtcp_in, w);
+    probe_pad(session, "recv_rtcp_sink", on_packet_in, w);
+    probe_pad(session, "recv_rtp_sink", on_packet_in, w);
   });
 }
 
@@ -183,11 +184,13 @@ webrtc_peer::silence peer_silence(const std::vector<offered_media>& media) {
   return out;
 }
 
+webrtc_peer::silence publisher_silence() { return webrtc_peer::silence{std::chrono::milliseconds(1200)}; }
+
 webrtc_peer::webrtc_peer(GstElement* webrtcbin, const ice_config& ice, silence limits)
     : webrtc_(GST_ELEMENT(gst_object_ref(webrtcbin))),
       quiet_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(limits.quiet).count()),
       unanswered_ns_(std::chrono::duration_cast<std::chrono::nanoseconds>(limits.unanswered).count()) {
-  watch_->last_rtcp.store(now_ns() + connect_grace_ns);
+  watch_->last_heard.store(now_ns() + connect_grace_ns);
   apply_ice_config(webrtc_, ice);
   connect_watch(webrtc_, "notify::ice-connection-state", G_CALLBACK(on_state), watch_);
   connect_watch(webrtc_, "notify::connection-state", G_CALLBACK(on_state), watch_);
@@ -257,7 +260,7 @@ bool webrtc_peer::finish_answer(const std::vector<offered_media>& media, const i
   // from the offer, a slow gathering on a loaded machine (ASan, 20 sessions at once)
   // ate into it, and once a browser was left checking, most likely against a session
   // that had already ended. ICE failing still ends a session at once (on_state).
-  watch_->last_rtcp.store(now_ns() + connect_grace_ns);
+  watch_->last_heard.store(now_ns() + connect_grace_ns);
   return true;
 }
 
@@ -270,7 +273,7 @@ void webrtc_peer::add_candidate(const std::string& candidate, unsigned mline) {
 
 bool webrtc_peer::ended() const {
   if (watch_->gone.load()) return true;
-  auto heard = watch_->last_rtcp.load();
+  auto heard = watch_->last_heard.load();
   auto silent = now_ns() - heard;
   if (silent > quiet_ns_) return true;
   // Feedback was due: our media kept flowing well past the peer's last packet.

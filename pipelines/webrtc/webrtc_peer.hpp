@@ -37,18 +37,18 @@ class webrtc_peer {
   /// What GStreamer's threads tell about the peer (shared with their callbacks).
   struct watch {
     std::atomic<bool> gone{false};
-    std::atomic<int64_t> last_rtcp{0};  // the peer's last RTCP packet, steady clock ns
+    std::atomic<int64_t> last_heard{0};  // the peer's last packet in (RTCP, or RTP), steady clock ns
     std::atomic<int64_t> last_sent{0};  // our last RTP packet to it that asks for feedback
   };
 
-  /// How long the peer may be silent (send no RTCP) before it counts as gone.
+  /// How long the peer may be silent before it counts as gone.
   struct silence {
     std::chrono::milliseconds quiet;         // in any case
     std::chrono::milliseconds unanswered{};  // while our media flows (0: not used)
   };
 
   /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and RTCP. The
-  /// peer counts as gone after `limits` without RTCP (counted from 5 s after the answer: time to connect).
+  /// peer counts as gone after `limits` without a packet from it (counted from 5 s after the answer: time to connect).
   webrtc_peer(GstElement* webrtcbin, const ice_config& ice, silence limits);
   ~webrtc_peer();
   webrtc_peer(const webrtc_peer&) = delete;
@@ -84,5 +84,11 @@ class webrtc_peer {
 /// ms: 1.2 s without any while our media flows means it left (a crash, a lost
 /// network: nothing said goodbye).
 webrtc_peer::silence peer_silence(const std::vector<offered_media>& media);
+
+/// How long a publisher may send nothing at all before it counts as gone: its RTP
+/// flows at 25-50 packets a second while it publishes (a disabled track sends
+/// black frames or silence): 1.2 s, as for a viewer's feedback (a publisher asks
+/// for none).
+webrtc_peer::silence publisher_silence();
 
 }  // namespace sy

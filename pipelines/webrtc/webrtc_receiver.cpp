@@ -36,7 +36,7 @@ std::unique_ptr<webrtc_receiver> webrtc_receiver::answer(hub_ptr hub, source_not
   int accepted = 0;
   for (auto& m : match.media) accepted += m.payload >= 0;
   std::unique_ptr<webrtc_receiver> self{new webrtc_receiver};
-  self->peer_ = std::make_unique<webrtc_peer>(pipeline, ice, peer_silence(match.media));
+  self->peer_ = std::make_unique<webrtc_peer>(pipeline, ice, publisher_silence());
   // The stream hears that the publisher's media failed; the session, that it is gone.
   auto watch = self->peer_->shared_watch();
   auto forward = [notify = std::move(notify), watch](source_event ev) {

@@ -475,6 +475,33 @@ TEST_CASE("a WHIP publisher into a configured stream replaces its source while c
   CHECK(consumers_gone(d, "cam"));
 }
 
+TEST_CASE("a WHIP publisher whose browser vanishes (Chromium killed, no close_notify) ends within 2 s, and the stream made for it goes") {
+  daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
+  browser b;
+  REQUIRE(on_api_page(b, d));
+  std::string error;
+  auto published = b.evaluate(publish("live"), seconds(30), &error);
+  CAPTURE(error);
+  CAPTURE(published);
+  REQUIRE(number(published, "status") == 201);
+  // 4 s of publishing first: a healthy publisher, sending, is never taken for gone.
+  std::this_thread::sleep_for(seconds(4));
+  CHECK(stream_json(d, "live").find("\"whip\"") != std::string::npos);
+  auto c = d.client();
+  b.kill();
+  auto killed = steady_clock::now();
+  int status = 200;
+  while (status == 200 && steady_clock::now() - killed < seconds(2)) {
+    auto res = c.Get("/api/streams?src=live");
+    status = res ? res->status : 0;
+    if (status == 200) std::this_thread::sleep_for(milliseconds(20));
+  }
+  MESSAGE("a vanished publisher ended " << duration_cast<milliseconds>(steady_clock::now() - killed).count()
+                                        << " ms after its browser was killed");
+  CHECK(status == 404);
+  CHECK(consumers_gone(d, "cam"));
+}
+
 TEST_CASE("bad WHIP requests get a clear error and leave no stream behind") {
   daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
   auto c = d.client();

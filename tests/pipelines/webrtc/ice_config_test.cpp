@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <gst/gst.h>
+#include <gst/webrtc/webrtc.h>
+
 #include "pipelines/webrtc/ice_config.hpp"
 
 using namespace sy;
@@ -45,4 +48,29 @@ TEST_CASE("ice_server_url: go2rtc's ice_servers urls in webrtcbin's form, or a c
   CHECK(error == "webrtc.ice_servers: turn:t.example.org needs a username and a credential");
   CHECK(ice_server_url("stun:", "", "", error).empty());
   CHECK(error == "webrtc.ice_servers: stun: is not a stun:, turn: or turns: url");
+}
+
+TEST_CASE("apply_ice_config: webrtcbin's ICE agent keeps to the port range and never asks a router for UPnP (no SSDP multicast)") {
+  GstElement* webrtcbin = gst_element_factory_make("webrtcbin", nullptr);
+  REQUIRE(webrtcbin);
+  ice_config ice;
+  ice.min_port = 40100;
+  ice.max_port = 40199;
+  apply_ice_config(webrtcbin, ice);
+  GstWebRTCICE* agent = nullptr;
+  g_object_get(webrtcbin, "ice-agent", &agent, nullptr);
+  REQUIRE(agent);
+  guint min_port = 0, max_port = 0;
+  g_object_get(agent, "min-rtp-port", &min_port, "max-rtp-port", &max_port, nullptr);
+  CHECK(min_port == 40100);
+  CHECK(max_port == 40199);
+  GObject* nice = nullptr;
+  g_object_get(agent, "agent", &nice, nullptr);
+  REQUIRE(nice);
+  gboolean upnp = TRUE;
+  g_object_get(nice, "upnp", &upnp, nullptr);
+  CHECK_FALSE(upnp);
+  g_object_unref(nice);
+  gst_object_unref(agent);
+  gst_object_unref(webrtcbin);
 }

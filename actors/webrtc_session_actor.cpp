@@ -1,5 +1,7 @@
 #include "actors/webrtc_session_actor.hpp"
 
+#include <malloc.h>
+
 #include <chrono>
 
 namespace sy {
@@ -24,7 +26,14 @@ namespace {
 constexpr auto check_period = std::chrono::milliseconds(250);
 
 // Runs as a one-shot detached actor: stopping webrtcbin can block.
-void destroy_parts(caf::blocking_actor*, webrtc_peer_parts* parts) { delete parts; }
+// A session's webrtcbin and its threads' buffers leave glibc's arenas holding
+// freed pages; handing them back after each teardown kept the daemon at 74 MiB
+// instead of 96 MiB after 770 viewers of 20 at a time (both flat from the second
+// round on: no leak, a high-water mark).
+void destroy_parts(caf::blocking_actor*, webrtc_peer_parts* parts) {
+  delete parts;
+  malloc_trim(0);
+}
 
 struct session_state {
   static constexpr const char* name = "webrtc_session";

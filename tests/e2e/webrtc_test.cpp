@@ -199,6 +199,26 @@ std::string stream_json(const daemon_process& d, const std::string& name) {
   return res ? res->body : std::string{};
 }
 
+// Publishes from `b`'s page to `dst` (see publish): the page's result, or the error.
+std::string publish_from(browser& b, const std::string& dst) {
+  std::string error;
+  auto result = b.evaluate(publish(dst), seconds(30), &error);
+  return result.empty() ? "{\"error\": \"" + error + "\"}" : result;
+}
+
+// GET /api/streams?src=`name` until it is no longer 200 or `limit` has passed: the last status.
+int status_once_gone(const daemon_process& d, const std::string& name, milliseconds limit) {
+  auto c = d.client();
+  auto until = steady_clock::now() + limit;
+  int status = 200;
+  while (status == 200 && steady_clock::now() < until) {
+    auto res = c.Get(("/api/streams?src=" + name).c_str());
+    status = res ? res->status : 0;
+    if (status == 200) std::this_thread::sleep_for(milliseconds(20));
+  }
+  return status;
+}
+
 // Whether the stream JSON shows producer `source` (its url) running.
 bool producer_runs(const std::string& json, const std::string& source, int id) {
   return std::regex_search(json, std::regex("\"url\":\\s*\"" + source + "\",\\s*\"id\":\\s*" + std::to_string(id)));
@@ -370,9 +390,7 @@ TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and 
   daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
   browser b;
   REQUIRE(on_api_page(b, d));
-  std::string error;
-  auto published = b.evaluate(publish("live"), seconds(30), &error);
-  CAPTURE(error);
+  auto published = publish_from(b, "live");
   CAPTURE(published);
   REQUIRE(number(published, "status") == 201);
   auto location = text(published, "location");
@@ -391,7 +409,7 @@ TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and 
   CHECK(json.find("\"audio, recvonly, OPUS/48000") != std::string::npos);
 
   // A second publisher of the same stream is refused; the first one keeps it.
-  auto again = b.evaluate(publish("live"), seconds(30), &error);
+  auto again = publish_from(b, "live");
   CHECK(number(again, "status") == 409);
 
   // Each new viewer asks the publisher for a keyframe (a browser sends one only when
@@ -423,6 +441,7 @@ TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and 
   CHECK(mp4_rc == 0);
   CHECK(mp4.find("h264,320,240") != std::string::npos);
 
+  std::string error;
   auto watched = b.evaluate(watch("live", "json", 3), seconds(40), &error);
   CAPTURE(watched);
   CHECK(number(watched, "status") == 200);
@@ -437,13 +456,7 @@ TEST_CASE("Chromium publishes over WHIP: ffprobe reads the stream over RTSP and 
   auto del = c.Delete(location.c_str());
   REQUIRE(del);
   CHECK(del->status == 200);
-  int status = 200;
-  for (int i = 0; i < 50 && status == 200; ++i) {
-    auto res = c.Get("/api/streams?src=live");
-    status = res ? res->status : 0;
-    if (status == 200) std::this_thread::sleep_for(milliseconds(100));
-  }
-  CHECK(status == 404);
+  CHECK(status_once_gone(d, "live", seconds(5)) == 404);
   CHECK(read_text_file(d.config_path).find("live") == std::string::npos);  // never persisted
   CHECK(consumers_gone(d, "cam"));
 }
@@ -452,8 +465,7 @@ TEST_CASE("a WHIP publisher into a configured stream replaces its source while c
   daemon_process d{"streams:\n  cam: \"test:?size=640x480\"\n"};
   browser b;
   REQUIRE(on_api_page(b, d));
-  std::string error;
-  auto published = b.evaluate(publish("cam"), seconds(30), &error);
+  auto published = publish_from(b, "cam");
   CAPTURE(published);
   REQUIRE(number(published, "status") == 201);
   auto rtsp = ffprobe_video(d.rtsp_url("cam"));
@@ -479,23 +491,15 @@ TEST_CASE("a WHIP publisher whose browser vanishes (Chromium killed, no close_no
   daemon_process d{"streams:\n  cam: \"test:?size=320x240\"\n"};
   browser b;
   REQUIRE(on_api_page(b, d));
-  std::string error;
-  auto published = b.evaluate(publish("live"), seconds(30), &error);
-  CAPTURE(error);
+  auto published = publish_from(b, "live");
   CAPTURE(published);
   REQUIRE(number(published, "status") == 201);
   // 4 s of publishing first: a healthy publisher, sending, is never taken for gone.
   std::this_thread::sleep_for(seconds(4));
   CHECK(stream_json(d, "live").find("\"whip\"") != std::string::npos);
-  auto c = d.client();
   b.kill();
   auto killed = steady_clock::now();
-  int status = 200;
-  while (status == 200 && steady_clock::now() - killed < seconds(2)) {
-    auto res = c.Get("/api/streams?src=live");
-    status = res ? res->status : 0;
-    if (status == 200) std::this_thread::sleep_for(milliseconds(20));
-  }
+  auto status = status_once_gone(d, "live", seconds(2));
   MESSAGE("a vanished publisher ended " << duration_cast<milliseconds>(steady_clock::now() - killed).count()
                                         << " ms after its browser was killed");
   CHECK(status == 404);

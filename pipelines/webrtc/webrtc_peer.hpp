@@ -47,7 +47,7 @@ class webrtc_peer {
     std::chrono::milliseconds unanswered{};  // while our media flows (0: not used)
   };
 
-  /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and RTCP. The
+  /// Takes a ref on `webrtcbin`, applies `ice` and watches its states and packets. The
   /// peer counts as gone after `limits` without a packet from it (counted from 5 s after the answer: time to connect).
   webrtc_peer(GstElement* webrtcbin, const ice_config& ice, silence limits);
   ~webrtc_peer();
